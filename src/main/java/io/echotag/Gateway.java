@@ -1,0 +1,186 @@
+package io.echotag;
+
+import io.echotag.bus.Addresses;
+import io.echotag.config.EchoTagConfig;
+import io.echotag.db.Database;
+import io.echotag.db.DatabaseTarget;
+import io.echotag.db.EmbeddedDatabase;
+import io.echotag.db.Migrations;
+import io.echotag.http.Failures;
+import io.echotag.http.HttpVerticle;
+import io.echotag.http.RateLimiter;
+import io.echotag.keys.Bootstrap;
+import io.echotag.keys.KeyCache;
+import io.echotag.metrics.Meters;
+import io.echotag.projects.ProjectCache;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One running gateway: database (embedded or external), migrations, Vert.x with metrics, the
+ * shared services and the verticles of the roles switched on. {@link #start} blocks until the
+ * gateway listens; {@link #stop} undeploys (flushing ingest buffers), closes the pool and stops
+ * the embedded database, in that order.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  static final long LAST_USED_FLUSH_MS = 30_000;
+  static final long STOP_TIMEOUT_SECONDS = 60;
+
+  private final EchoTagConfig config;
+  private final EmbeddedDatabase embedded;
+  private final Vertx vertx;
+  private final Services services;
+  private final List<String> deployments;
+
+  private Gateway(EchoTagConfig config, EmbeddedDatabase embedded, Vertx vertx, Services services,
+                  List<String> deployments) {
+    this.config = config;
+    this.embedded = embedded;
+    this.vertx = vertx;
+    this.services = services;
+    this.deployments = deployments;
+  }
+
+  /** Starts everything and returns once the HTTP server listens. Blocking; not for an event loop. */
+  public static Gateway start(EchoTagConfig config) throws Exception {
+    EmbeddedDatabase embedded = config.database().embedded()
+        ? EmbeddedDatabase.start(config.dataDir().resolve("pg"), config.database().embeddedPort())
+        : null;
+    Vertx vertx = null;
+    try {
+      DatabaseTarget target = embedded != null ? embedded.target() : DatabaseTarget.fromUrl(config.database().url());
+      Migrations.migrate(target);
+
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      registry.config().meterFilter(httpHistograms());
+      int loops = config.http().instances() > 0 ? config.http().instances()
+          : Runtime.getRuntime().availableProcessors();
+      vertx = Vertx.builder()
+          .with(new VertxOptions().setEventLoopPoolSize(loops).setMetricsOptions(new MicrometerMetricsOptions()
+              .setEnabled(true)
+              .setJvmMetricsEnabled(true)
+              .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE,
+                  Label.POOL_NAME))))
+          .withMetrics(new MicrometerMetricsFactory(registry))
+          .build();
+
+      Pool pool = Database.pool(vertx, target, config.database());
+      long cacheTtl = config.keys().cacheTtlMs();
+      Services services = new Services(config, pool, registry, new Meters(registry),
+          new KeyCache(pool, cacheTtl), new ProjectCache(pool, cacheTtl),
+          new RateLimiter(config.rateLimit().requestsPerSecond(), config.rateLimit().burst()),
+          new Failures(config.retryAfterSeconds()), new AtomicInteger());
+
+      await(Bootstrap.ensure(vertx, pool, config));
+      listenForConfigChanges(vertx, services);
+      vertx.setPeriodic(LAST_USED_FLUSH_MS, id -> services.keys().flushLastUsed()
+          .onFailure(e -> LOG.debug("Could not record API key use: {}", e.toString())));
+
+      List<String> deployments = new ArrayList<>();
+      if (config.roles().api()) {
+        deployments.add(await(vertx.deployVerticle(() -> new HttpVerticle(services),
+            new DeploymentOptions().setInstances(loops))));
+        LOG.info("EchoTag listening on http://{}:{}", config.http().host(), services.httpPort().get());
+      }
+      return new Gateway(config, embedded, vertx, services, deployments);
+    } catch (Exception | Error e) {
+      if (vertx != null) {
+        vertx.close();
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Stops accepting, flushes ingest buffers, closes the pool and Vert.x, stops the embedded database. */
+  public void stop() throws Exception {
+    LOG.info("EchoTag stopping");
+    try {
+      for (String id : deployments) {
+        await(vertx.undeploy(id));
+      }
+      await(services.keys().flushLastUsed().recover(e -> Future.succeededFuture()));
+      await(services.pool().close());
+      await(vertx.close());
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+    LOG.info("EchoTag stopped");
+  }
+
+  public int port() {
+    return services.httpPort().get();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public EchoTagConfig config() {
+    return config;
+  }
+
+  /** The embedded database, or null when an external one is configured. */
+  public EmbeddedDatabase embeddedDatabase() {
+    return embedded;
+  }
+
+  private static void listenForConfigChanges(Vertx vertx, Services services) {
+    vertx.eventBus().<JsonObject>consumer(Addresses.CONFIG_CHANGED, message -> {
+      JsonObject change = message.body();
+      switch (change.getString("kind", "")) {
+        case "key" -> services.keys().invalidate(change.getString("id"));
+        case "project" -> services.projects().invalidate(change.getString("id"));
+        default -> {
+          // other kinds belong to other features' caches
+        }
+      }
+    });
+  }
+
+  /** Latency histograms (not only sums) for the HTTP server, so p99 per route can be read in Prometheus. */
+  private static MeterFilter httpHistograms() {
+    return new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (id.getName().startsWith("vertx.http.server")) {
+          return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
+        }
+        return config;
+      }
+    };
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+}

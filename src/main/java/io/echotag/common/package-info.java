@@ -1,0 +1,2 @@
+/** Small helpers every feature uses: time-sortable ids and the API's timestamp format. */
+package io.echotag.common;

@@ -1,0 +1,102 @@
+package io.echotag.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's typed configuration. Every key has its default in {@code conf/echotag.json}
+ * and an {@code ECHOTAG_*} override (see {@link ConfigLoader}); the README's configuration
+ * table lists them all. {@code raw} keeps the merged JSON for features that read their own
+ * section.
+ */
+public record EchoTagConfig(
+    Http http,
+    Database database,
+    Path dataDir,
+    String bootstrapKey,
+    Ingest ingest,
+    RateLimit rateLimit,
+    Keys keys,
+    int retryAfterSeconds,
+    boolean allowPrivateNetworks,
+    Roles roles,
+    JsonObject raw) {
+
+  private static final Pattern API_KEY = Pattern.compile("et_live_[A-Za-z0-9]{32,}");
+
+  /** HTTP listener. {@code port} 0 picks a free port; {@code instances} 0 means one per core. */
+  public record Http(String host, int port, int instances, long bodyLimit) {
+  }
+
+  /** {@code url} empty means the embedded PostgreSQL under {@code data_dir/pg}. */
+  public record Database(String url, int poolSize, int connectTimeoutMs, int embeddedPort) {
+    public boolean embedded() {
+      return url.isBlank();
+    }
+  }
+
+  /** Group commit and ingest limits. */
+  public record Ingest(int maxBatch, int lingerMs, int maxInFlight, int batchMaxEvents, long batchBodyLimit,
+                       int dataMaxBytes, int idempotencyWindowDays) {
+  }
+
+  /** Per-key token bucket. */
+  public record RateLimit(boolean enabled, int requestsPerSecond, int burst) {
+  }
+
+  /** API key rotation grace and the cache lifetime of a resolved key. */
+  public record Keys(long rotationGraceMs, long cacheTtlMs) {
+  }
+
+  /** Which verticles this process runs, so roles can scale apart. */
+  public record Roles(boolean api, boolean triggers, boolean delivery, boolean realtime) {
+  }
+
+  static EchoTagConfig from(JsonObject json) {
+    ConfigReader r = new ConfigReader(json);
+    EchoTagConfig config = new EchoTagConfig(
+        new Http(
+            r.string("http.host"),
+            r.integer("http.port", 0, 65535),
+            r.integer("http.instances", 0, 256),
+            r.longValue("http.body_limit", 1024, 1L << 30)),
+        new Database(
+            r.string("database.url"),
+            r.integer("database.pool_size", 1, 500),
+            r.integer("database.connect_timeout_ms", 100, 600_000),
+            r.integer("database.embedded_port", 0, 65535)),
+        Path.of(r.string("data_dir")),
+        r.string("bootstrap_key"),
+        new Ingest(
+            r.integer("ingest.max_batch", 1, 10_000),
+            r.integer("ingest.linger_ms", 0, 1000),
+            r.integer("ingest.max_in_flight", 1, 64),
+            r.integer("ingest.batch_max_events", 1, 100_000),
+            r.longValue("ingest.batch_body_limit", 1024, 1L << 30),
+            r.integer("ingest.data_max_bytes", 16, 1 << 24),
+            r.integer("ingest.idempotency_window_days", 1, 365)),
+        new RateLimit(
+            r.bool("rate_limit.enabled"),
+            r.integer("rate_limit.requests_per_second", 1, 10_000_000),
+            r.integer("rate_limit.burst", 1, 10_000_000)),
+        new Keys(
+            r.longValue("keys.rotation_grace_ms", 0, 365L * 86_400_000),
+            r.longValue("keys.cache_ttl_ms", 0, 86_400_000)),
+        r.integer("retry_after_seconds", 1, 3600),
+        r.bool("webhooks.allow_private_networks"),
+        new Roles(r.bool("api.enabled"), r.bool("triggers.enabled"), r.bool("delivery.enabled"),
+            r.bool("realtime.enabled")),
+        json);
+    if (!config.bootstrapKey.isEmpty() && !API_KEY.matcher(config.bootstrapKey).matches()) {
+      r.fail("bootstrap_key", "must look like et_live_ followed by at least 32 letters and digits");
+    }
+    String url = config.database.url;
+    if (!url.isBlank() && !url.startsWith("postgres://") && !url.startsWith("postgresql://")) {
+      r.fail("database.url", "must start with postgresql:// (got '" + url.replaceAll(":[^:@/]*@", ":****@") + "')");
+    }
+    r.throwIfFailed();
+    return config;
+  }
+}

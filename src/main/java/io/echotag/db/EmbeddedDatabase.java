@@ -1,0 +1,123 @@
+package io.echotag.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The default database: a real PostgreSQL 17 run from the jar with its data kept in
+ * {@code <data_dir>/pg} between runs. Blocking; call it on a worker thread before deploying.
+ *
+ * <p>A {@code kill -9} of the gateway leaves the postmaster running without its parent. On the
+ * next start the {@code postmaster.pid} in the data directory names it: we ask it to shut down
+ * (fast mode) and wait, so that a crash never needs a person to clean up.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
+  static final Duration STALE_SHUTDOWN_WAIT = Duration.ofSeconds(30);
+
+  private final EmbeddedPostgres postgres;
+  private final Path dataDirectory;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
+    this.postgres = postgres;
+    this.dataDirectory = dataDirectory;
+  }
+
+  /** Starts PostgreSQL on {@code dataDirectory} (created on first use), on {@code port} or any free port when 0. */
+  public static EmbeddedDatabase start(Path dataDirectory, int port) throws IOException {
+    Files.createDirectories(dataDirectory);
+    stopOrphan(dataDirectory);
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+        .setDataDirectory(dataDirectory)
+        .setCleanDataDirectory(false)
+        .setRegisterShutdownHook(false)
+        .setPGStartupWait(Duration.ofSeconds(60))
+        // The library's defaults favour test speed; a 2xx of ours promises a durable commit.
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("fsync", "on")
+        .setServerConfig("max_connections", "200");
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    EmbeddedPostgres postgres = builder.start();
+    LOG.info("Embedded PostgreSQL started on port {} with data in {}", postgres.getPort(), dataDirectory);
+    return new EmbeddedDatabase(postgres, dataDirectory);
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  public DatabaseTarget target() {
+    return new DatabaseTarget("localhost", port(), "postgres", "postgres", "postgres");
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+    LOG.info("Embedded PostgreSQL stopped ({})", dataDirectory);
+  }
+
+  /** Stops a postmaster left running on this data directory by a process that died. */
+  static void stopOrphan(Path dataDirectory) throws IOException {
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    Optional<ProcessHandle> orphan = readPid(pidFile).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive)
+        .filter(EmbeddedDatabase::isPostgres);
+    if (orphan.isEmpty()) {
+      LOG.info("Found a stale postmaster.pid in {} with no live server; PostgreSQL will replace it", dataDirectory);
+      return;
+    }
+    ProcessHandle process = orphan.get();
+    LOG.warn("A PostgreSQL server (pid {}) left by an earlier run still holds {}; stopping it", process.pid(),
+        dataDirectory);
+    signal(process, "-INT");
+    try {
+      process.onExit().get(STALE_SHUTDOWN_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("PostgreSQL (pid {}) did not stop within {}; killing it", process.pid(), STALE_SHUTDOWN_WAIT);
+      process.destroyForcibly();
+      process.onExit().join();
+    }
+  }
+
+  private static Optional<Long> readPid(Path pidFile) throws IOException {
+    List<String> lines = Files.readAllLines(pidFile);
+    if (lines.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.parseLong(lines.get(0).trim()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean isPostgres(ProcessHandle process) {
+    return process.info().command().map(c -> c.endsWith("postgres") || c.contains("/postgres")).orElse(true);
+  }
+
+  private static void signal(ProcessHandle process, String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() == 0) {
+        return;
+      }
+    } catch (IOException e) {
+      LOG.debug("kill {} failed: {}", signal, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process.destroy();
+  }
+}

@@ -1,0 +1,75 @@
+package io.echotag.events;
+
+/**
+ * The statements of one group commit. Each takes whole arrays ({@code unnest}), so a batch of
+ * any size costs the same few round trips. Rows are always touched in (project, visitor) or
+ * (project, key) order so that concurrent commits cannot deadlock on each other.
+ */
+final class IngestSql {
+  private IngestSql() {
+  }
+
+  /**
+   * Claims idempotency keys. A key that exists and is younger than the window is not returned:
+   * that event is a repeat. An expired key is taken over by the new event.
+   */
+  static final String CLAIM_KEYS = "INSERT INTO event_keys AS k (project_id, key, event_id, created_at) "
+      + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) "
+      + "ON CONFLICT (project_id, key) DO UPDATE SET event_id = excluded.event_id, created_at = excluded.created_at "
+      + "WHERE k.created_at < excluded.created_at - make_interval(days => $5) "
+      + "RETURNING k.project_id, k.key";
+
+  /** The first events of repeated keys, answered instead of storing a second row. */
+  static final String REPEATS = "SELECT k.key, e.project_id, e.id, e.event_type, e.visitor_id, e.session_id, e.data, "
+      + "e.timestamp, e.received_at FROM unnest($1::text[], $2::text[]) AS u(project_id, key) "
+      + "JOIN event_keys k ON k.project_id = u.project_id AND k.key = u.key "
+      + "JOIN events e ON e.project_id = k.project_id AND e.id = k.event_id";
+
+  /** New visitors get a row first, so that the lock below sees every visitor of the batch. */
+  static final String INSERT_VISITORS = "INSERT INTO visitors (project_id, visitor_id, first_seen, last_seen) "
+      + "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $3::timestamptz[]) "
+      + "ON CONFLICT (project_id, visitor_id) DO NOTHING";
+
+  /** Locks the batch's visitors and reads their current session, for sessionization. */
+  static final String LOCK_VISITORS = "SELECT v.project_id, v.visitor_id, v.session_id, v.session_started_at, "
+      + "v.session_last_at FROM visitors v JOIN unnest($1::text[], $2::text[]) AS u(project_id, visitor_id) "
+      + "ON v.project_id = u.project_id AND v.visitor_id = u.visitor_id "
+      + "ORDER BY v.project_id, v.visitor_id FOR UPDATE OF v";
+
+  static final String INSERT_EVENTS = "INSERT INTO events (project_id, id, event_type, visitor_id, session_id, data, "
+      + "\"timestamp\", received_at) "
+      + "SELECT p, i, t, v, s, d::jsonb, ts, r FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
+      + "$6::text[], $7::timestamptz[], $8::timestamptz[]) AS u(p, i, t, v, s, d, ts, r)";
+
+  /** Counts, first/last seen, current session, and what {@code identify} events said. */
+  static final String UPDATE_VISITORS = "UPDATE visitors v SET "
+      + "first_seen = LEAST(v.first_seen, u.first_seen), "
+      + "last_seen = GREATEST(v.last_seen, u.last_seen), "
+      + "event_count = v.event_count + u.events, "
+      + "session_count = v.session_count + u.new_sessions, "
+      + "session_id = u.session_id, session_started_at = u.session_started_at, session_last_at = u.session_last_at, "
+      + "email = COALESCE(u.email, v.email), "
+      + "name = COALESCE(u.name, v.name), "
+      + "traits = CASE WHEN u.traits IS NULL THEN v.traits ELSE v.traits || u.traits::jsonb END "
+      + "FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::int[], $7::text[], "
+      + "$8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[]) "
+      + "AS u(project_id, visitor_id, first_seen, last_seen, events, new_sessions, session_id, session_started_at, "
+      + "session_last_at, email, name, traits) "
+      + "WHERE v.project_id = u.project_id AND v.visitor_id = u.visitor_id";
+
+  /** Sessions merge: earliest start and entry, latest end and exit, counts add up. */
+  static final String UPSERT_SESSIONS = "INSERT INTO sessions AS s (project_id, id, visitor_id, started_at, ended_at, "
+      + "event_count, entry_url, exit_url, referrer) "
+      + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], "
+      + "$7::text[], $8::text[], $9::text[]) "
+      + "ON CONFLICT (project_id, id) DO UPDATE SET "
+      + "started_at = LEAST(s.started_at, excluded.started_at), "
+      + "ended_at = GREATEST(s.ended_at, excluded.ended_at), "
+      + "event_count = s.event_count + excluded.event_count, "
+      + "entry_url = CASE WHEN excluded.started_at < s.started_at THEN COALESCE(excluded.entry_url, s.entry_url) "
+      + "ELSE COALESCE(s.entry_url, excluded.entry_url) END, "
+      + "exit_url = CASE WHEN excluded.ended_at >= s.ended_at THEN COALESCE(excluded.exit_url, s.exit_url) "
+      + "ELSE COALESCE(s.exit_url, excluded.exit_url) END, "
+      + "referrer = CASE WHEN excluded.started_at < s.started_at THEN COALESCE(excluded.referrer, s.referrer) "
+      + "ELSE COALESCE(s.referrer, excluded.referrer) END";
+}

@@ -1,0 +1,62 @@
+package io.echotag.http;
+
+import io.echotag.Services;
+import io.echotag.events.EventRoutes;
+import io.echotag.events.IngestBuffer;
+import io.echotag.keys.KeyRoutes;
+import io.echotag.projects.ProjectRoutes;
+import io.echotag.sessions.SessionRoutes;
+import io.echotag.tags.TagRoutes;
+import io.echotag.visitors.VisitorRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * All HTTP, one instance per event loop. Each instance owns an {@link IngestBuffer}, so group
+ * commit needs no locking. Stopping shuts the server down gracefully (in-flight requests finish),
+ * then flushes what the buffer still holds.
+ */
+public final class HttpVerticle extends VerticleBase {
+  static final long SHUTDOWN_GRACE_SECONDS = 10;
+
+  private final Services services;
+  private HttpServer server;
+  private IngestBuffer ingest;
+
+  public HttpVerticle(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    ingest = new IngestBuffer(vertx, services);
+    Router router = Router.router(vertx);
+    HttpPlatform.mountBefore(router, services);
+    KeyRoutes.mount(router, services);
+    ProjectRoutes.mount(router, services);
+    TagRoutes.mount(router, services);
+    EventRoutes.mount(router, services, ingest);
+    VisitorRoutes.mount(router, services);
+    SessionRoutes.mount(router, services);
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(services.config().http().host())
+        .setCompressionSupported(true)
+        .setTcpNoDelay(true));
+    return server.requestHandler(router)
+        .listen(services.config().http().port())
+        .onSuccess(s -> services.httpPort().compareAndSet(0, s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture()
+        : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+    return closed.eventually(() -> ingest == null ? Future.succeededFuture() : ingest.close());
+  }
+}
