@@ -13,6 +13,8 @@ import io.echotag.keys.Bootstrap;
 import io.echotag.keys.KeyCache;
 import io.echotag.metrics.Meters;
 import io.echotag.projects.ProjectCache;
+import io.echotag.webhooks.Breakers;
+import io.echotag.webhooks.DeliveryVerticle;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -90,7 +92,8 @@ public final class Gateway {
       Services services = new Services(config, pool, registry, new Meters(registry),
           new KeyCache(pool, cacheTtl), new ProjectCache(pool, cacheTtl),
           new RateLimiter(config.rateLimit().requestsPerSecond(), config.rateLimit().burst()),
-          new Failures(config.retryAfterSeconds()), new AtomicInteger());
+          new Failures(config.retryAfterSeconds()), new Breakers(vertx, config.delivery(), registry),
+          new AtomicInteger());
 
       await(Bootstrap.ensure(vertx, pool, config));
       listenForConfigChanges(vertx, services);
@@ -98,6 +101,9 @@ public final class Gateway {
           .onFailure(e -> LOG.debug("Could not record API key use: {}", e.toString())));
 
       List<String> deployments = new ArrayList<>();
+      if (config.roles().delivery()) {
+        deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(services, services.breakers()))));
+      }
       if (config.roles().api()) {
         deployments.add(await(vertx.deployVerticle(() -> new HttpVerticle(services),
             new DeploymentOptions().setInstances(loops))));
@@ -119,8 +125,9 @@ public final class Gateway {
   public void stop() throws Exception {
     LOG.info("EchoTag stopping");
     try {
-      for (String id : deployments) {
-        await(vertx.undeploy(id));
+      // Reverse order: HTTP stops accepting (and flushes) before the engines behind it stop.
+      for (int i = deployments.size() - 1; i >= 0; i--) {
+        await(vertx.undeploy(deployments.get(i)));
       }
       await(services.keys().flushLastUsed().recover(e -> Future.succeededFuture()));
       await(services.pool().close());

@@ -6,6 +6,7 @@ import io.echotag.http.RateLimiter;
 import io.echotag.keys.KeyCache;
 import io.echotag.metrics.Meters;
 import io.echotag.projects.ProjectCache;
+import io.echotag.webhooks.Breakers;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 
@@ -24,5 +25,6 @@ public record Services(
     ProjectCache projects,
     RateLimiter rateLimiter,
     Failures failures,
+    Breakers breakers,
     AtomicInteger httpPort) {
 }

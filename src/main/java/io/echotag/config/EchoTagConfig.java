@@ -20,7 +20,8 @@ public record EchoTagConfig(
     RateLimit rateLimit,
     Keys keys,
     int retryAfterSeconds,
-    boolean allowPrivateNetworks,
+    Webhooks webhooks,
+    Delivery delivery,
     Roles roles,
     JsonObject raw) {
 
@@ -48,6 +49,15 @@ public record EchoTagConfig(
 
   /** API key rotation grace and the cache lifetime of a resolved key. */
   public record Keys(long rotationGraceMs, long cacheTtlMs) {
+  }
+
+  /** Outbound webhook requests: the address guard switch and timeouts. */
+  public record Webhooks(boolean allowPrivateNetworks, int connectTimeoutMs, int timeoutMs, int testTimeoutMs) {
+  }
+
+  /** The delivery engine: concurrency, claiming, leases and circuit breakers. */
+  public record Delivery(int maxInFlight, int perEndpointInFlight, int batchSize, int pollIntervalMs, int leaseSeconds,
+                         int breakerMaxFailures, int breakerResetMs) {
   }
 
   /** Which verticles this process runs, so roles can scale apart. */
@@ -85,7 +95,19 @@ public record EchoTagConfig(
             r.longValue("keys.rotation_grace_ms", 0, 365L * 86_400_000),
             r.longValue("keys.cache_ttl_ms", 0, 86_400_000)),
         r.integer("retry_after_seconds", 1, 3600),
-        r.bool("webhooks.allow_private_networks"),
+        new Webhooks(
+            r.bool("webhooks.allow_private_networks"),
+            r.integer("webhooks.connect_timeout_ms", 100, 600_000),
+            r.integer("webhooks.timeout_ms", 100, 600_000),
+            r.integer("webhooks.test_timeout_ms", 100, 600_000)),
+        new Delivery(
+            r.integer("delivery.max_in_flight", 1, 10_000),
+            r.integer("delivery.per_endpoint_in_flight", 1, 1000),
+            r.integer("delivery.batch_size", 1, 10_000),
+            r.integer("delivery.poll_interval_ms", 10, 600_000),
+            r.integer("delivery.lease_seconds", 1, 3600),
+            r.integer("delivery.breaker_max_failures", 1, 1000),
+            r.integer("delivery.breaker_reset_ms", 100, 3_600_000)),
         new Roles(r.bool("api.enabled"), r.bool("triggers.enabled"), r.bool("delivery.enabled"),
             r.bool("realtime.enabled")),
         json);

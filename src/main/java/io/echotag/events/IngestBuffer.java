@@ -109,7 +109,7 @@ public final class IngestBuffer {
     }
   }
 
-  private Future<List<StoredEvent>> commit(List<EventInput> events, int retriesLeft) {
+  private Future<IngestTransaction.Committed> commit(List<EventInput> events, int retriesLeft) {
     Timer.Sample sample = Timer.start();
     return pool.withTransaction(conn -> transaction.run(conn, events))
         .onSuccess(stored -> {
@@ -121,7 +121,8 @@ public final class IngestBuffer {
             : Future.failedFuture(e));
   }
 
-  private void answer(List<Pending> batch, List<StoredEvent> stored) {
+  private void answer(List<Pending> batch, IngestTransaction.Committed committed) {
+    List<StoredEvent> stored = committed.events();
     JsonArray created = new JsonArray();
     int offset = 0;
     for (Pending pending : batch) {
@@ -138,6 +139,9 @@ public final class IngestBuffer {
     meters.eventsDuplicate().increment(stored.size() - created.size());
     if (!created.isEmpty()) {
       vertx.eventBus().publish(Addresses.EVENTS, created);
+    }
+    if (committed.deliveries() > 0) {
+      vertx.eventBus().publish(Addresses.DELIVERIES_WAKE, null);
     }
   }
 

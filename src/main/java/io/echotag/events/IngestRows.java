@@ -16,13 +16,14 @@ import java.util.function.Supplier;
  * visitor and the visitors' stored sessions. Pure: no I/O.
  */
 record IngestRows(List<Integer> eventIndexes, List<String> sessionIds, Tuple events, Tuple visitors,
-                  Tuple sessions) {
+                  Tuple sessions, Tuple outbox) {
 
   static IngestRows build(List<EventInput> inputs, Map<String, List<Integer>> byVisitor,
                           Map<String, Sessionizer.State> stored, Supplier<String> newSessionId) {
     Columns events = new Columns(8);
     Columns visitors = new Columns(12);
     Columns sessions = new Columns(9);
+    Columns outbox = new Columns(3);
     List<Integer> indexes = new ArrayList<>();
     List<String> sessionIds = new ArrayList<>();
     for (Map.Entry<String, List<Integer>> entry : byVisitor.entrySet()) {
@@ -45,6 +46,7 @@ record IngestRows(List<Integer> eventIndexes, List<String> sessionIds, Tuple eve
         OffsetDateTime ts = Times.utc(input.timestamp());
         events.add(input.projectId(), input.id(), input.eventType(), input.visitorId(), session,
             input.data().encode(), ts, Times.utc(input.receivedAt()));
+        outbox.add(input.projectId(), input.id(), input.eventType());
         indexes.add(group.get(k));
         sessionIds.add(session);
         firstSeen = firstSeen == null || ts.isBefore(firstSeen) ? ts : firstSeen;
@@ -60,7 +62,7 @@ record IngestRows(List<Integer> eventIndexes, List<String> sessionIds, Tuple eve
             s.eventCount(), s.entryUrl(), s.exitUrl(), s.referrer());
       }
     }
-    return new IngestRows(indexes, sessionIds, events.tuple(), visitors.tuple(), sessions.tuple());
+    return new IngestRows(indexes, sessionIds, events.tuple(), visitors.tuple(), sessions.tuple(), outbox.tuple());
   }
 
   /** What this commit's {@code identify} events say about the visitor, later ones winning. */

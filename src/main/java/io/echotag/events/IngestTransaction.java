@@ -3,7 +3,9 @@ package io.echotag.events;
 import io.echotag.common.Ids;
 import io.echotag.common.Times;
 import io.vertx.core.Future;
+import io.echotag.webhooks.DeliverySql;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -32,8 +34,12 @@ final class IngestTransaction {
     this.idempotencyWindowDays = idempotencyWindowDays;
   }
 
-  /** Stores {@code inputs}; the answer lists, in input order, each stored (or earlier) event. */
-  Future<List<StoredEvent>> run(SqlConnection conn, List<EventInput> inputs) {
+  /** What one commit did: per input (in order) the stored or earlier event, and how many deliveries it queued. */
+  record Committed(List<StoredEvent> events, int deliveries) {
+  }
+
+  /** Stores {@code inputs} and queues their webhook deliveries (the outbox), in the caller's transaction. */
+  Future<Committed> run(SqlConnection conn, List<EventInput> inputs) {
     StoredEvent[] results = new StoredEvent[inputs.size()];
     int[] aliasOf = new int[inputs.size()];
     Arrays.fill(aliasOf, -1);
@@ -61,15 +67,15 @@ final class IngestTransaction {
               fresh.add(i);
             }
           }
-          return fresh.isEmpty() ? Future.succeededFuture() : write(conn, inputs, fresh, results);
+          return fresh.isEmpty() ? Future.succeededFuture(0) : write(conn, inputs, fresh, results);
         })
-        .map(v -> {
+        .map(deliveries -> {
           for (int i = 0; i < results.length; i++) {
             if (aliasOf[i] >= 0) {
               results[i] = new StoredEvent(results[aliasOf[i]].event(), false);
             }
           }
-          return List.of(results);
+          return new Committed(List.of(results), deliveries);
         });
   }
 
@@ -136,8 +142,8 @@ final class IngestTransaction {
     });
   }
 
-  private Future<Void> write(SqlConnection conn, List<EventInput> inputs, List<Integer> fresh,
-                             StoredEvent[] results) {
+  private Future<Integer> write(SqlConnection conn, List<EventInput> inputs, List<Integer> fresh,
+                                StoredEvent[] results) {
     TreeMap<String, List<Integer>> byVisitor = new TreeMap<>();
     for (int i : fresh) {
       EventInput input = inputs.get(i);
@@ -179,10 +185,12 @@ final class IngestTransaction {
         int i = rows.eventIndexes().get(k);
         results[i] = new StoredEvent(inputs.get(i).toJson(rows.sessionIds().get(k)), true);
       }
+      Future<RowSet<Row>> outbox = conn.preparedQuery(DeliverySql.ENQUEUE_FOR_EVENTS).execute(rows.outbox());
       return Future.all(
           conn.preparedQuery(IngestSql.INSERT_EVENTS).execute(rows.events()),
           conn.preparedQuery(IngestSql.UPDATE_VISITORS).execute(rows.visitors()),
-          conn.preparedQuery(IngestSql.UPSERT_SESSIONS).execute(rows.sessions())).mapEmpty();
+          conn.preparedQuery(IngestSql.UPSERT_SESSIONS).execute(rows.sessions()),
+          outbox).map(done -> outbox.result().rowCount());
     });
   }
 

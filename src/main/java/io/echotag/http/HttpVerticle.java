@@ -8,6 +8,8 @@ import io.echotag.projects.ProjectRoutes;
 import io.echotag.sessions.SessionRoutes;
 import io.echotag.tags.TagRoutes;
 import io.echotag.visitors.VisitorRoutes;
+import io.echotag.webhooks.WebhookRoutes;
+import io.echotag.integrations.IntegrationRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -43,6 +45,8 @@ public final class HttpVerticle extends VerticleBase {
     EventRoutes.mount(router, services, ingest);
     VisitorRoutes.mount(router, services);
     SessionRoutes.mount(router, services);
+    WebhookRoutes.mount(router, vertx, services);
+    IntegrationRoutes.mount(router, vertx, services);
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(services.config().http().host())

@@ -21,6 +21,8 @@ final class ProjectSql {
   /** Hot-path tables carry no foreign key, so a deletion clears them first; the rest cascades. */
   static final String DELETE = "WITH e AS (DELETE FROM events WHERE project_id = $1), "
       + "k AS (DELETE FROM event_keys WHERE project_id = $1), "
-      + "s AS (DELETE FROM sessions WHERE project_id = $1) "
+      + "s AS (DELETE FROM sessions WHERE project_id = $1), "
+      + "d AS (DELETE FROM deliveries WHERE project_id = $1), "
+      + "a AS (DELETE FROM delivery_attempts WHERE project_id = $1) "
       + "DELETE FROM projects WHERE id = $1 AND organization_id = $2 RETURNING id";
 }

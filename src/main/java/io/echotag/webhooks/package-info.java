@@ -1,0 +1,8 @@
+/**
+ * Webhooks: definitions and their routes, and the delivery engine — the outbox rows written at
+ * ingest ({@link io.echotag.webhooks.DeliverySql#ENQUEUE_FOR_EVENTS}), the
+ * {@link io.echotag.webhooks.DeliveryVerticle} that claims them under a lease, the
+ * {@link io.echotag.webhooks.Signer} (Standard Webhooks), the {@link io.echotag.webhooks.RetrySchedule},
+ * per-endpoint {@link io.echotag.webhooks.Breakers} and the {@link io.echotag.webhooks.AddressGuard}.
+ */
+package io.echotag.webhooks;
