@@ -111,7 +111,10 @@ public final class IngestBuffer {
 
   private Future<IngestTransaction.Committed> commit(List<EventInput> events, int retriesLeft) {
     Timer.Sample sample = Timer.start();
-    return pool.withTransaction(conn -> transaction.run(conn, events))
+    return pool.getConnection()
+        .compose(conn -> transaction.run(conn, events)
+            .recover(e -> conn.query("ROLLBACK").execute().transform(ignored -> Future.failedFuture(e)))
+            .eventually(conn::close))
         .onSuccess(stored -> {
           sample.stop(meters.commitLatency());
           meters.batchSize().record(events.size());

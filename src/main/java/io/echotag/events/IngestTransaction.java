@@ -2,8 +2,8 @@ package io.echotag.events;
 
 import io.echotag.common.Ids;
 import io.echotag.common.Times;
-import io.vertx.core.Future;
 import io.echotag.webhooks.DeliverySql;
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -21,9 +21,16 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * One group commit, inside the caller's transaction: claim idempotency keys, lock (creating
- * where new) the batch's visitors, assign sessions, then insert events and update visitors and
- * sessions — each step one statement over arrays, independent statements pipelined.
+ * One group commit in two pipelined round trips on one connection:
+ * <ol>
+ *   <li>{@code BEGIN}; claim idempotency keys; create the batch's new visitors; lock every
+ *   visitor of the batch and read its current session;</li>
+ *   <li>(sessions assigned in Java) insert events, update visitors, upsert sessions, write the
+ *   webhook outbox, read the first events of repeated keys; {@code COMMIT}.</li>
+ * </ol>
+ * Each step is one statement over arrays. Every statement's future is awaited, not only the
+ * {@code COMMIT}'s: PostgreSQL answers {@code COMMIT} of a failed transaction with a rollback,
+ * not an error, so success means every statement succeeded.
  */
 final class IngestTransaction {
   private static final char SEP = '\u0000';
@@ -38,45 +45,78 @@ final class IngestTransaction {
   record Committed(List<StoredEvent> events, int deliveries) {
   }
 
-  /** Stores {@code inputs} and queues their webhook deliveries (the outbox), in the caller's transaction. */
+  /**
+   * Stores {@code inputs} and queues their deliveries. The caller owns {@code conn} and must
+   * roll back when the future fails.
+   */
   Future<Committed> run(SqlConnection conn, List<EventInput> inputs) {
-    StoredEvent[] results = new StoredEvent[inputs.size()];
     int[] aliasOf = new int[inputs.size()];
     Arrays.fill(aliasOf, -1);
     Map<String, Integer> firstByKey = new HashMap<>();
     List<Integer> keyed = new ArrayList<>();
+    List<Integer> candidates = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       EventInput input = inputs.get(i);
-      if (input.idempotencyKey() == null) {
-        continue;
-      }
-      Integer first = firstByKey.putIfAbsent(keyOf(input), i);
-      if (first == null) {
+      if (input.idempotencyKey() != null) {
+        Integer first = firstByKey.putIfAbsent(keyOf(input), i);
+        if (first != null) {
+          aliasOf[i] = first;
+          continue;
+        }
         keyed.add(i);
-      } else {
-        aliasOf[i] = first;
       }
+      candidates.add(i);
     }
-    return claim(conn, inputs, keyed)
-        .compose(claimed -> answerRepeats(conn, inputs, keyed, claimed, results).map(claimed))
-        .compose(claimed -> {
-          List<Integer> fresh = new ArrayList<>();
-          for (int i = 0; i < inputs.size(); i++) {
-            EventInput input = inputs.get(i);
-            if (aliasOf[i] < 0 && (input.idempotencyKey() == null || claimed.contains(keyOf(input)))) {
-              fresh.add(i);
-            }
-          }
-          return fresh.isEmpty() ? Future.succeededFuture(0) : write(conn, inputs, fresh, results);
-        })
-        .map(deliveries -> {
+    TreeMap<String, List<Integer>> byVisitor = byVisitor(inputs, candidates);
+
+    Future<?> begin = conn.query("BEGIN").execute();
+    Future<Set<String>> claimed = claim(conn, inputs, keyed);
+    Tuple visitorKeys = visitorKeys(inputs, byVisitor);
+    Future<?> created = conn.preparedQuery(IngestSql.INSERT_VISITORS).execute(visitorKeys);
+    Future<Map<String, Sessionizer.State>> locked = lock(conn, visitorKeys);
+
+    return Future.all(begin, claimed, created, locked)
+        .compose(ok -> write(conn, inputs, candidates, keyed, claimed.result(), locked.result()))
+        .map(committed -> {
+          StoredEvent[] results = committed.events().toArray(StoredEvent[]::new);
           for (int i = 0; i < results.length; i++) {
             if (aliasOf[i] >= 0) {
               results[i] = new StoredEvent(results[aliasOf[i]].event(), false);
             }
           }
-          return new Committed(List.of(results), deliveries);
+          return new Committed(List.of(results), committed.deliveries());
         });
+  }
+
+  private Future<Committed> write(SqlConnection conn, List<EventInput> inputs, List<Integer> candidates,
+                                  List<Integer> keyed, Set<String> claimed, Map<String, Sessionizer.State> states) {
+    StoredEvent[] results = new StoredEvent[inputs.size()];
+    List<Integer> fresh = new ArrayList<>();
+    for (int i : candidates) {
+      EventInput input = inputs.get(i);
+      if (input.idempotencyKey() == null || claimed.contains(keyOf(input))) {
+        fresh.add(i);
+      }
+    }
+    List<Future<?>> statements = new ArrayList<>();
+    statements.add(answerRepeats(conn, inputs, keyed, claimed, results));
+    Future<RowSet<Row>> outbox = null;
+    if (!fresh.isEmpty()) {
+      IngestRows rows = IngestRows.build(inputs, byVisitor(inputs, fresh), states, () -> Ids.next("ses"));
+      for (int k = 0; k < rows.eventIndexes().size(); k++) {
+        int i = rows.eventIndexes().get(k);
+        results[i] = new StoredEvent(inputs.get(i).toJson(rows.sessionIds().get(k)), true);
+      }
+      statements.add(conn.preparedQuery(IngestSql.INSERT_EVENTS).execute(rows.events()));
+      statements.add(conn.preparedQuery(IngestSql.UPDATE_VISITORS).execute(rows.visitors()));
+      statements.add(conn.preparedQuery(IngestSql.UPSERT_SESSIONS).execute(rows.sessions()));
+      outbox = conn.preparedQuery(DeliverySql.ENQUEUE_FOR_EVENTS).execute(rows.outbox());
+      statements.add(outbox);
+    }
+    statements.add(conn.query("COMMIT").execute());
+    Future<RowSet<Row>> queued = outbox;
+    return Future.all(statements)
+        .map(ok -> new Committed(Arrays.asList(results), queued == null ? 0 : queued.result().rowCount()));
   }
 
   private Future<Set<String>> claim(SqlConnection conn, List<EventInput> inputs, List<Integer> keyed) {
@@ -127,28 +167,34 @@ final class IngestTransaction {
       projects[j] = inputs.get(i).projectId();
       keys[j++] = inputs.get(i).idempotencyKey();
     }
-    return conn.preparedQuery(IngestSql.REPEATS).execute(Tuple.tuple().addArrayOfString(projects).addArrayOfString(keys)).map(rows -> {
-      for (Row row : rows) {
-        Integer i = repeats.remove(row.getString("project_id") + SEP + row.getString("key"));
-        if (i != null) {
-          results[i] = new StoredEvent(EventRows.json(row), false);
-        }
-      }
-      if (!repeats.isEmpty()) {
-        // The key is held but its event is gone (erased with its visitor): the key still stands for it.
-        throw new IllegalStateException("idempotency keys without their event: " + repeats.size());
-      }
-      return null;
-    });
+    return conn.preparedQuery(IngestSql.REPEATS)
+        .execute(Tuple.tuple().addArrayOfString(projects).addArrayOfString(keys))
+        .map(rows -> {
+          for (Row row : rows) {
+            Integer i = repeats.remove(row.getString("project_id") + SEP + row.getString("key"));
+            if (i != null) {
+              results[i] = new StoredEvent(EventRows.json(row), false);
+            }
+          }
+          if (!repeats.isEmpty()) {
+            // The key is held but its event is gone (erased with its visitor): the key still stands for it.
+            throw new IllegalStateException("idempotency keys without their event: " + repeats.size());
+          }
+          return null;
+        });
   }
 
-  private Future<Integer> write(SqlConnection conn, List<EventInput> inputs, List<Integer> fresh,
-                                StoredEvent[] results) {
+  private static TreeMap<String, List<Integer>> byVisitor(List<EventInput> inputs, List<Integer> indexes) {
     TreeMap<String, List<Integer>> byVisitor = new TreeMap<>();
-    for (int i : fresh) {
+    for (int i : indexes) {
       EventInput input = inputs.get(i);
       byVisitor.computeIfAbsent(input.projectId() + SEP + input.visitorId(), k -> new ArrayList<>()).add(i);
     }
+    return byVisitor;
+  }
+
+  /** Project, visitor and earliest timestamp per visitor, in key order (so concurrent commits lock alike). */
+  private static Tuple visitorKeys(List<EventInput> inputs, TreeMap<String, List<Integer>> byVisitor) {
     int visitors = byVisitor.size();
     String[] projects = new String[visitors];
     String[] visitorIds = new String[visitors];
@@ -164,33 +210,21 @@ final class IngestTransaction {
       }
       firstSeen[v++] = Times.utc(min);
     }
-    // Pipelined: the lock runs right after the insert, in one round trip.
-    Future<?> inserted = conn.preparedQuery(IngestSql.INSERT_VISITORS).execute(Tuple.of(projects, visitorIds, firstSeen));
-    Future<Map<String, Sessionizer.State>> locked = conn.preparedQuery(IngestSql.LOCK_VISITORS)
-        .execute(Tuple.tuple().addArrayOfString(projects).addArrayOfString(visitorIds))
-        .map(rows -> {
-          Map<String, Sessionizer.State> states = new HashMap<>();
-          for (Row row : rows) {
-            OffsetDateTime started = row.getOffsetDateTime("session_started_at");
-            OffsetDateTime last = row.getOffsetDateTime("session_last_at");
-            states.put(row.getString("project_id") + SEP + row.getString("visitor_id"),
-                row.getString("session_id") == null ? null : new Sessionizer.State(row.getString("session_id"),
-                    started.toInstant(), last.toInstant()));
-          }
-          return states;
-        });
-    return Future.all(inserted, locked).compose(ok -> {
-      IngestRows rows = IngestRows.build(inputs, byVisitor, locked.result(), () -> Ids.next("ses"));
-      for (int k = 0; k < rows.eventIndexes().size(); k++) {
-        int i = rows.eventIndexes().get(k);
-        results[i] = new StoredEvent(inputs.get(i).toJson(rows.sessionIds().get(k)), true);
+    return Tuple.tuple().addArrayOfString(projects).addArrayOfString(visitorIds).addArrayOfOffsetDateTime(firstSeen);
+  }
+
+  private static Future<Map<String, Sessionizer.State>> lock(SqlConnection conn, Tuple visitorKeys) {
+    Tuple keys = Tuple.tuple().addValue(visitorKeys.getValue(0)).addValue(visitorKeys.getValue(1));
+    return conn.preparedQuery(IngestSql.LOCK_VISITORS).execute(keys).map(rows -> {
+      Map<String, Sessionizer.State> states = new HashMap<>();
+      for (Row row : rows) {
+        OffsetDateTime started = row.getOffsetDateTime("session_started_at");
+        OffsetDateTime last = row.getOffsetDateTime("session_last_at");
+        states.put(row.getString("project_id") + SEP + row.getString("visitor_id"),
+            row.getString("session_id") == null ? null
+                : new Sessionizer.State(row.getString("session_id"), started.toInstant(), last.toInstant()));
       }
-      Future<RowSet<Row>> outbox = conn.preparedQuery(DeliverySql.ENQUEUE_FOR_EVENTS).execute(rows.outbox());
-      return Future.all(
-          conn.preparedQuery(IngestSql.INSERT_EVENTS).execute(rows.events()),
-          conn.preparedQuery(IngestSql.UPDATE_VISITORS).execute(rows.visitors()),
-          conn.preparedQuery(IngestSql.UPSERT_SESSIONS).execute(rows.sessions()),
-          outbox).map(done -> outbox.result().rowCount());
+      return states;
     });
   }
 

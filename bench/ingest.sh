@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# Ingest benchmark for the EchoTag gateway.
+#
+# Starts the gateway on a fresh embedded database, measures single-event ingest and batch
+# ingest with LoadGen, then measures a bare Vert.x server (the ceiling on this machine) the
+# same way, and prints a summary (also written to bench/results/ingest-<date>.txt).
+#
+# Usage: bench/ingest.sh
+# Environment (all optional):
+#   BENCH_DURATION=20           measured seconds per run
+#   BENCH_WARMUP=5              warm-up seconds per run (load, not measured)
+#   BENCH_CONNECTIONS=64        connections for the single-event runs (gateway and bare)
+#   BENCH_BATCH_CONNECTIONS=16  connections for the batch run
+#   BENCH_BATCH_SIZE=100        events per batch request
+#   BENCH_REBUILD=1             rebuild the gateway jar even when it exists
+#   ECHOTAG_JAR=path            benchmark this gateway jar instead of target/echotag.jar
+#   GATEWAY_JAVA_OPTS="..."     JVM options for the gateway (e.g. -Xmx1g)
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+DURATION="${BENCH_DURATION:-20}"
+WARMUP="${BENCH_WARMUP:-5}"
+CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+BATCH_CONNECTIONS="${BENCH_BATCH_CONNECTIONS:-16}"
+BATCH_SIZE="${BENCH_BATCH_SIZE:-100}"
+GATEWAY_JAR="${ECHOTAG_JAR:-$ROOT/target/echotag.jar}"
+BENCH_JAR="$BENCH_DIR/target/echotag-bench.jar"
+START_TIMEOUT_S=120
+STOP_TIMEOUT_S=60
+# Fixed so runs are repeatable; it only ever exists in this run's throw-away data directory.
+API_KEY="et_live_BenchOnlyKey0123456789abcdefghij"
+
+WORK=""
+GATEWAY_PID=""
+GATEWAY_PORT=""
+BARE_PORT=""
+BARE_PID=""
+LOADGEN_PID=""
+
+log() {
+  echo "[ingest] $*" >&2
+}
+
+die() {
+  log "error: $*"
+  exit 1
+}
+
+require_positive() {
+  [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive whole number, got '$2'"
+}
+
+require_whole() {
+  [[ "$2" =~ ^[0-9]+$ ]] || die "$1 must be a whole number, got '$2'"
+}
+
+# ---------------------------------------------------------------- process handling
+
+# Polls until the process is gone; returns 1 if it is still alive after $2 seconds.
+wait_for_exit() {
+  local pid=$1 deadline=$((SECONDS + $2))
+  while kill -0 "$pid" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.5
+  done
+}
+
+# Stops one of our children: SIGTERM, a bounded wait, then SIGKILL.
+stop_child() {
+  local pid=$1 name=$2 timeout=$3
+  [[ -n "$pid" ]] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    if ! wait_for_exit "$pid" "$timeout"; then
+      log "$name (pid $pid) did not stop within ${timeout}s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+# If the gateway had to be killed, its embedded PostgreSQL may outlive it. Its pid is the
+# first line of postmaster.pid in our own data directory, so it is ours to stop.
+stop_orphan_postgres() {
+  [[ -n "$WORK" && -d "$WORK/data" ]] || return 0
+  local pidfile pid
+  pidfile="$(find "$WORK/data" -maxdepth 4 -name postmaster.pid -print -quit)"
+  [[ -n "$pidfile" ]] || return 0
+  pid="$(head -n 1 "$pidfile" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 0
+  grep -q postgres "/proc/$pid/cmdline" 2>/dev/null || return 0
+  log "stopping leftover embedded PostgreSQL (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_for_exit "$pid" 30 || kill -KILL "$pid" 2>/dev/null || true
+}
+
+stop_gateway() {
+  [[ -n "$GATEWAY_PID" ]] || return 0
+  log "stopping gateway (pid $GATEWAY_PID), waiting for its database to shut down"
+  # SIGTERM, not SIGKILL: the gateway's shutdown hook stops the embedded PostgreSQL.
+  stop_child "$GATEWAY_PID" gateway "$STOP_TIMEOUT_S"
+  GATEWAY_PID=""
+  stop_orphan_postgres
+}
+
+stop_bare() {
+  stop_child "$BARE_PID" "bare server" 10
+  BARE_PID=""
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  stop_child "$LOADGEN_PID" loadgen 10
+  stop_bare
+  stop_gateway
+  if ((status != 0)) && [[ -n "$WORK" && -s "$WORK/gateway.log" ]]; then
+    log "last gateway log lines:"
+    tail -n 40 "$WORK/gateway.log" >&2 || true
+  fi
+  [[ -z "$WORK" ]] || rm -rf "$WORK"
+  exit "$status"
+}
+
+# ---------------------------------------------------------------- build
+
+build_gateway() {
+  if [[ -n "${ECHOTAG_JAR:-}" ]]; then
+    [[ -f "$GATEWAY_JAR" ]] || die "ECHOTAG_JAR=$GATEWAY_JAR does not exist"
+    return 0
+  fi
+  if [[ ! -f "$GATEWAY_JAR" || "${BENCH_REBUILD:-0}" == 1 ]]; then
+    log "building the gateway (mvn -DskipTests package)"
+    (cd "$ROOT" && mvn -q -B -DskipTests package)
+  fi
+  [[ -f "$GATEWAY_JAR" ]] || die "the gateway build did not produce $GATEWAY_JAR"
+  log "gateway jar: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T'))"
+}
+
+build_bench() {
+  # Rebuilt when missing or older than its sources, so an edited LoadGen is never skipped.
+  if [[ ! -f "$BENCH_JAR" ]] \
+    || [[ -n "$(find "$BENCH_DIR/src" "$BENCH_DIR/pom.xml" -newer "$BENCH_JAR" -print -quit)" ]]; then
+    log "building the bench tools"
+    mvn -q -B -f "$BENCH_DIR/pom.xml" package
+  fi
+}
+
+# ---------------------------------------------------------------- servers
+
+# Waits for a process to log a line matching $3 (an ERE) in file $2; prints the match.
+wait_for_line() {
+  local pid=$1 file=$2 pattern=$3 deadline=$((SECONDS + START_TIMEOUT_S)) match
+  while ((SECONDS < deadline)); do
+    match="$(grep -m 1 -oE "$pattern" "$file" 2>/dev/null || true)"
+    if [[ -n "$match" ]]; then
+      echo "$match"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || die "process $pid exited before logging '$pattern'"
+    sleep 0.5
+  done
+  die "no '$pattern' in $file after ${START_TIMEOUT_S}s"
+}
+
+port_of() {
+  [[ "$1" =~ :([0-9]+)/?$ ]] || die "cannot find a port in '$1'"
+  echo "${BASH_REMATCH[1]}"
+}
+
+start_gateway() {
+  local java_opts line
+  read -r -a java_opts <<<"${GATEWAY_JAVA_OPTS:-}"
+  mkdir -p "$WORK/data"
+  log "starting the gateway (data in $WORK/data)"
+  # Run from the repository root, where the gateway finds conf/; exec keeps $! the JVM's pid.
+  (
+    cd "$ROOT"
+    export ECHOTAG_HTTP_PORT=0 ECHOTAG_HTTP_HOST=127.0.0.1 ECHOTAG_DATA_DIR="$WORK/data" \
+      ECHOTAG_BOOTSTRAP_KEY="$API_KEY" ECHOTAG_RATE_LIMIT_ENABLED=false
+    exec java ${java_opts[@]+"${java_opts[@]}"} -jar "$GATEWAY_JAR"
+  ) >"$WORK/gateway.log" 2>&1 &
+  GATEWAY_PID=$!
+  line="$(wait_for_line "$GATEWAY_PID" "$WORK/gateway.log" 'EchoTag listening on http://[^[:space:]]+')"
+  GATEWAY_PORT="$(port_of "$line")"
+  log "gateway up on port $GATEWAY_PORT"
+}
+
+start_bare() {
+  local line
+  log "starting the bare server"
+  java -cp "$BENCH_JAR" io.echotag.bench.BareServer --port 0 >"$WORK/bare.log" 2>&1 &
+  BARE_PID=$!
+  line="$(wait_for_line "$BARE_PID" "$WORK/bare.log" 'BARE listening on http://[^[:space:]]+')"
+  BARE_PORT="$(port_of "$line")"
+  log "bare server up on port $BARE_PORT"
+}
+
+# ---------------------------------------------------------------- load
+
+# Runs LoadGen as run "$1" with the remaining arguments; keeps its RESULT line in $WORK/$1.result.
+# LoadGen runs in the background and is waited for, so that a signal reaches the trap at once.
+run_load() {
+  local name=$1 status=0
+  shift
+  log "run '$name': ${WARMUP}s warm-up + ${DURATION}s measured"
+  java -jar "$BENCH_JAR" "$@" --duration "$DURATION" --warmup "$WARMUP" \
+    >"$WORK/$name.out" 2>&1 &
+  LOADGEN_PID=$!
+  wait "$LOADGEN_PID" || status=$?
+  LOADGEN_PID=""
+  cat "$WORK/$name.out"
+  ((status == 0)) || die "run '$name' failed (LoadGen exit $status)"
+  grep '^RESULT ' "$WORK/$name.out" | tail -n 1 >"$WORK/$name.result"
+}
+
+# The value of key $2 in the RESULT line of run $1.
+field() {
+  sed -nE "s/.* $2=([^ ]+).*/\1/p" "$WORK/$1.result"
+}
+
+# ---------------------------------------------------------------- summary
+
+summary() {
+  local gateway_eps bare_eps ratio revision
+  gateway_eps="$(field single events_per_s)"
+  bare_eps="$(field bare events_per_s)"
+  ratio="$(awk -v g="$gateway_eps" -v b="$bare_eps" \
+    'BEGIN { if (b > 0) printf "%.1f", 100 * g / b; else printf "n/a" }')"
+  revision="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if [[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml conf 2>/dev/null)" ]]; then
+    revision+=" with uncommitted changes"
+  fi
+  echo "EchoTag ingest benchmark, $(date -u '+%F %T') UTC"
+  echo "machine: $(nproc) cpus, $(java -version 2>&1 | head -n 1)"
+  echo "gateway: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T')), revision $revision"
+  echo "each run: ${WARMUP}s warm-up + ${DURATION}s measured, closed loop, HTTP/1.1 keep-alive"
+  echo
+  printf '%-34s %14s %10s %10s %8s\n' run throughput p50_ms p99_ms errors
+  printf '%-34s %10s ev/s %10s %10s %8s\n' "gateway single, ${CONNECTIONS} conn" \
+    "$gateway_eps" "$(field single p50_ms)" "$(field single p99_ms)" "$(errors_of single)"
+  printf '%-34s %8s rows/s %10s %10s %8s\n' \
+    "gateway batch ${BATCH_SIZE}, ${BATCH_CONNECTIONS} conn" "$(field batch events_per_s)" \
+    "$(field batch p50_ms)" "$(field batch p99_ms)" "$(errors_of batch)"
+  printf '%-34s %9s req/s %10s %10s %8s\n' "bare server, ${CONNECTIONS} conn" \
+    "$bare_eps" "$(field bare p50_ms)" "$(field bare p99_ms)" "$(errors_of bare)"
+  echo
+  echo "gateway / bare (single events/s vs bare req/s): ${ratio} %"
+  echo
+  echo "raw:"
+  cat "$WORK/single.result" "$WORK/batch.result" "$WORK/bare.result"
+}
+
+# Non-2xx answers plus transport failures of run $1.
+errors_of() {
+  echo $(($(field "$1" errors) + $(field "$1" failures)))
+}
+
+# ---------------------------------------------------------------- main
+
+main() {
+  require_positive BENCH_DURATION "$DURATION"
+  require_whole BENCH_WARMUP "$WARMUP"
+  require_positive BENCH_CONNECTIONS "$CONNECTIONS"
+  require_positive BENCH_BATCH_CONNECTIONS "$BATCH_CONNECTIONS"
+  require_positive BENCH_BATCH_SIZE "$BATCH_SIZE"
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+
+  build_gateway
+  build_bench
+  WORK="$(mktemp -d -t echotag-bench.XXXXXX)"
+
+  start_gateway
+  local gateway="http://127.0.0.1:$GATEWAY_PORT"
+  run_load single --url "$gateway/v1/events" --key "$API_KEY" --mode single \
+    --connections "$CONNECTIONS"
+  run_load batch --url "$gateway/v1/events/batch" --key "$API_KEY" --mode batch \
+    --batch-size "$BATCH_SIZE" --connections "$BATCH_CONNECTIONS"
+  # Stopped before the bare run so that both servers get the machine to themselves.
+  stop_gateway
+
+  start_bare
+  run_load bare --url "http://127.0.0.1:$BARE_PORT/v1/events" --mode single \
+    --connections "$CONNECTIONS"
+  stop_bare
+
+  mkdir -p "$BENCH_DIR/results"
+  local report
+  report="$BENCH_DIR/results/ingest-$(date -u '+%Y-%m-%d-%H%M%S').txt"
+  summary | tee "$report"
+  log "summary written to $report"
+}
+
+main "$@"
