@@ -193,8 +193,15 @@ public final class DeliverySender {
       return null;
     }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return bytes.length <= SNAPSHOT_LIMIT ? body
-        : new String(bytes, 0, SNAPSHOT_LIMIT, StandardCharsets.UTF_8);
+    if (bytes.length <= SNAPSHOT_LIMIT) {
+      return body;
+    }
+    // Cut before a character that straddles the limit: decoding half of it would add a 3-byte U+FFFD.
+    int end = SNAPSHOT_LIMIT;
+    while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+      end--;
+    }
+    return new String(bytes, 0, end, StandardCharsets.UTF_8);
   }
 
   /** Header values that carry credentials are shown as {@code ****} plus their last 4 characters. */

@@ -37,7 +37,11 @@ public final class RetrySchedule {
     String value = header.trim();
     try {
       long seconds = Long.parseLong(value);
-      return seconds < 0 ? -1 : seconds * 1000;
+      if (seconds < 0) {
+        return -1;
+      }
+      // Saturate rather than wrap: a huge delay must stay huge (and then be capped by max_delay).
+      return seconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
     } catch (NumberFormatException notSeconds) {
       try {
         long at = java.time.ZonedDateTime.parse(value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)

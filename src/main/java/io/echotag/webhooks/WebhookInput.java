@@ -70,7 +70,8 @@ record WebhookInput(String name, String url, String method, JsonObject headers, 
       if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
         throw ApiError.unprocessable("headers." + name, "headers." + name + ": set by EchoTag, cannot be overridden");
       }
-      if (!(headers.getValue(name) instanceof String value) || value.length() > 4096 || value.contains("\n")) {
+      if (!(headers.getValue(name) instanceof String value) || value.length() > 4096 || value.contains("\n")
+          || value.contains("\r")) {
         throw ApiError.unprocessable("headers." + name, "headers." + name + " must be a single-line string");
       }
     }
