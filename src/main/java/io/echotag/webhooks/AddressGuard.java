@@ -162,6 +162,10 @@ public final class AddressGuard {
       if ((b[0] & 0xff) == 0xfe && (b[1] & 0xc0) == 0x80) {
         return Verdict.FORBIDDEN;
       }
+      if ((b[0] & 0xff) == 0xfd && (b[1] & 0xff) == 0x00 && (b[2] & 0xff) == 0x0e && (b[3] & 0xff) == 0xc2
+          && isZero(b, 4, 14) && (b[14] & 0xff) == 0x02 && (b[15] & 0xff) == 0x54) {
+        return Verdict.FORBIDDEN; // fd00:ec2::254, a cloud metadata address inside the ULA range
+      }
       if ((b[0] & 0xfe) == 0xfc) {
         return Verdict.PRIVATE;
       }

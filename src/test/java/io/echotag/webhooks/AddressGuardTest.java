@@ -12,6 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("AddressGuard (SSRF protection of webhook targets)")
 class AddressGuardTest {
+  @Test
+  @DisplayName("the IPv6 cloud metadata address fd00:ec2::254 stays refused even when private networks are allowed")
+  void ipv6MetadataAlwaysRefused() {
+    assertThat(new AddressGuard(true).urlProblem("http://[fd00:ec2::254]/latest/meta-data")).isNotNull();
+    assertThat(new AddressGuard(true).urlProblem("http://[fd00:ec2::253]/")).isNull();
+  }
+
   static final AddressGuard STRICT = new AddressGuard(false);
   static final AddressGuard LENIENT = new AddressGuard(true);
 
