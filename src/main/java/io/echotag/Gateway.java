@@ -14,6 +14,7 @@ import io.echotag.keys.KeyCache;
 import io.echotag.metrics.Meters;
 import io.echotag.projects.ProjectCache;
 import io.echotag.webhooks.Breakers;
+import io.echotag.triggers.TriggerVerticle;
 import io.echotag.webhooks.DeliveryVerticle;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -101,6 +102,9 @@ public final class Gateway {
           .onFailure(e -> LOG.debug("Could not record API key use: {}", e.toString())));
 
       List<String> deployments = new ArrayList<>();
+      if (config.roles().triggers()) {
+        deployments.add(await(vertx.deployVerticle(new TriggerVerticle(services))));
+      }
       if (config.roles().delivery()) {
         deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(services, services.breakers()))));
       }

@@ -14,6 +14,9 @@ public final class Addresses {
   /** Published when new deliveries are due (no body); read by the delivery verticle. */
   public static final String DELIVERIES_WAKE = "echotag.deliveries.wake";
 
+  /** Published when an ingest commit wrote trigger work (no body); read by the trigger verticle. */
+  public static final String TRIGGERS_WAKE = "echotag.triggers.wake";
+
   /**
    * Published after a change to cached configuration: {@code {"kind": "key"|"project"|"trigger"|"webhook",
    * "id", "project_id"}}; every node's caches drop that entry.

@@ -154,8 +154,14 @@ public final class EventRoutes {
           if (rows.size() == 0) {
             throw ApiError.notFound("event_not_found", "No event " + id + " in this project");
           }
-          return Reply.ok(EventRows.json(rows.iterator().next()));
-        });
+          return EventRows.json(rows.iterator().next());
+        })
+        .compose(event -> services.pool().preparedQuery(EventRows.CAUSED).execute(Tuple.of(event.getString("project_id"), id))
+            .map(caused -> {
+              Object executions = caused.iterator().next().getValue("executions");
+              Object deliveries = caused.iterator().next().getValue("deliveries");
+              return Reply.ok(event.put("executions", executions).put("deliveries", deliveries));
+            }));
   }
 
   private static Instant now() {

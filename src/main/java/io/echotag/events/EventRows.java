@@ -8,6 +8,14 @@ import io.vertx.sqlclient.Row;
 final class EventRows {
   static final String COLUMNS = "project_id, id, event_type, visitor_id, session_id, data, \"timestamp\", received_at";
 
+  /** What an event caused: its trigger executions and every delivery for it (subscriptions and actions). */
+  static final String CAUSED = "SELECT "
+      + "COALESCE((SELECT jsonb_agg(jsonb_build_object('id', x.id, 'trigger_id', x.trigger_id, 'status', x.status) "
+      + "ORDER BY x.created_at) FROM executions x WHERE x.project_id = $1 AND x.event_id = $2), '[]') AS executions, "
+      + "COALESCE((SELECT jsonb_agg(jsonb_build_object('id', d.id, 'webhook_id', d.webhook_id, 'integration_id', "
+      + "d.integration_id, 'execution_id', d.execution_id, 'status', d.status, 'attempts', d.attempts) "
+      + "ORDER BY d.created_at) FROM deliveries d WHERE d.project_id = $1 AND d.event_id = $2), '[]') AS deliveries";
+
   private EventRows() {
   }
 

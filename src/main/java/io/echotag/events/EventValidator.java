@@ -32,7 +32,7 @@ final class EventValidator {
                 Instant timestamp, Instant receivedAt, String idempotencyKey) {
     EventInput toInput(Project project) {
       return new EventInput(Ids.next("evt"), project.id(), eventType, visitorId, sessionId, data, timestamp,
-          receivedAt, idempotencyKey, project.sessionTimeoutMs());
+          receivedAt, idempotencyKey, project.sessionTimeoutMs(), 0, null);
     }
   }
 

@@ -76,6 +76,18 @@ public final class IngestBuffer {
     return promise.future();
   }
 
+  /**
+   * Emits a derived event (a trigger's {@code track_event}) through the same group commit. The
+   * idempotency key makes a replayed execution return the event it emitted the first time.
+   */
+  public Future<io.vertx.core.json.JsonObject> submitDerived(io.echotag.projects.Project project, String eventType,
+      String visitorId, io.vertx.core.json.JsonObject data, String idempotencyKey, int depth, String sourceTriggerId) {
+    java.time.Instant now = io.echotag.common.Times.millis(java.time.Instant.now());
+    EventInput input = new EventInput(io.echotag.common.Ids.next("evt"), project.id(), eventType, visitorId, null,
+        data, now, now, idempotencyKey, project.sessionTimeoutMs(), depth, sourceTriggerId);
+    return submit(List.of(input)).map(stored -> stored.get(0).event());
+  }
+
   /** Commits what is queued and completes when nothing is left in flight; later submissions get {@code 503}. */
   public Future<Void> close() {
     drained = Promise.promise();
@@ -145,6 +157,9 @@ public final class IngestBuffer {
     }
     if (committed.deliveries() > 0) {
       vertx.eventBus().publish(Addresses.DELIVERIES_WAKE, null);
+    }
+    if (committed.triggerWork() > 0) {
+      vertx.eventBus().publish(Addresses.TRIGGERS_WAKE, null);
     }
   }
 

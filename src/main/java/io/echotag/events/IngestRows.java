@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * visitor and the visitors' stored sessions. Pure: no I/O.
  */
 record IngestRows(List<Integer> eventIndexes, List<String> sessionIds, Tuple events, Tuple visitors,
-                  Tuple sessions, Tuple outbox) {
+                  Tuple sessions, Tuple outbox, Tuple triggerWork) {
 
   static IngestRows build(List<EventInput> inputs, Map<String, List<Integer>> byVisitor,
                           Map<String, Sessionizer.State> stored, Supplier<String> newSessionId) {
@@ -24,6 +24,7 @@ record IngestRows(List<Integer> eventIndexes, List<String> sessionIds, Tuple eve
     Columns visitors = new Columns(12);
     Columns sessions = new Columns(9);
     Columns outbox = new Columns(3);
+    Columns triggerWork = new Columns(5);
     List<Integer> indexes = new ArrayList<>();
     List<String> sessionIds = new ArrayList<>();
     for (Map.Entry<String, List<Integer>> entry : byVisitor.entrySet()) {
@@ -47,6 +48,7 @@ record IngestRows(List<Integer> eventIndexes, List<String> sessionIds, Tuple eve
         events.add(input.projectId(), input.id(), input.eventType(), input.visitorId(), session,
             input.data().encode(), ts, Times.utc(input.receivedAt()));
         outbox.add(input.projectId(), input.id(), input.eventType());
+        triggerWork.add(input.projectId(), input.id(), input.eventType(), input.depth(), input.sourceTriggerId());
         indexes.add(group.get(k));
         sessionIds.add(session);
         firstSeen = firstSeen == null || ts.isBefore(firstSeen) ? ts : firstSeen;
@@ -62,7 +64,8 @@ record IngestRows(List<Integer> eventIndexes, List<String> sessionIds, Tuple eve
             s.eventCount(), s.entryUrl(), s.exitUrl(), s.referrer());
       }
     }
-    return new IngestRows(indexes, sessionIds, events.tuple(), visitors.tuple(), sessions.tuple(), outbox.tuple());
+    return new IngestRows(indexes, sessionIds, events.tuple(), visitors.tuple(), sessions.tuple(), outbox.tuple(),
+        triggerWork.tuple());
   }
 
   /** What this commit's {@code identify} events say about the visitor, later ones winning. */

@@ -72,4 +72,19 @@ final class IngestSql {
       + "ELSE COALESCE(s.exit_url, excluded.exit_url) END, "
       + "referrer = CASE WHEN excluded.started_at < s.started_at THEN COALESCE(excluded.referrer, s.referrer) "
       + "ELSE COALESCE(s.referrer, excluded.referrer) END";
+
+  /**
+   * The trigger outbox: one work row per (event, active trigger listening for its type). A
+   * trigger never works on its own derived event, and chains of derived events stop at depth 3.
+   */
+  static final String ENQUEUE_TRIGGER_WORK = "INSERT INTO trigger_work (project_id, trigger_id, event_id, depth, "
+      + "created_at) SELECT u.project_id, t.id, u.event_id, u.depth, now() "
+      + "FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) "
+      + "AS u(project_id, event_id, event_type, depth, source) "
+      + "JOIN triggers t ON t.project_id = u.project_id AND t.is_active AND t.event_type IN (u.event_type, '*') "
+      + "AND t.id IS DISTINCT FROM u.source AND u.depth < " + IngestSql.MAX_DEPTH + " "
+      + "ON CONFLICT DO NOTHING";
+
+  /** Derived events deeper than this start no trigger. */
+  static final int MAX_DEPTH = 3;
 }

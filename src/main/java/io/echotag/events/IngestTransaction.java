@@ -26,7 +26,7 @@ import java.util.TreeMap;
  *   <li>{@code BEGIN}; claim idempotency keys; create the batch's new visitors; lock every
  *   visitor of the batch and read its current session;</li>
  *   <li>(sessions assigned in Java) insert events, update visitors, upsert sessions, write the
- *   webhook outbox, read the first events of repeated keys; {@code COMMIT}.</li>
+ *   webhook and trigger outboxes, read the first events of repeated keys; {@code COMMIT}.</li>
  * </ol>
  * Each step is one statement over arrays. Every statement's future is awaited, not only the
  * {@code COMMIT}'s: PostgreSQL answers {@code COMMIT} of a failed transaction with a rollback,
@@ -42,7 +42,7 @@ final class IngestTransaction {
   }
 
   /** What one commit did: per input (in order) the stored or earlier event, and how many deliveries it queued. */
-  record Committed(List<StoredEvent> events, int deliveries) {
+  record Committed(List<StoredEvent> events, int deliveries, int triggerWork) {
   }
 
   /**
@@ -84,7 +84,7 @@ final class IngestTransaction {
               results[i] = new StoredEvent(results[aliasOf[i]].event(), false);
             }
           }
-          return new Committed(List.of(results), committed.deliveries());
+          return new Committed(List.of(results), committed.deliveries(), committed.triggerWork());
         });
   }
 
@@ -101,6 +101,7 @@ final class IngestTransaction {
     List<Future<?>> statements = new ArrayList<>();
     statements.add(answerRepeats(conn, inputs, keyed, claimed, results));
     Future<RowSet<Row>> outbox = null;
+    Future<RowSet<Row>> work = null;
     if (!fresh.isEmpty()) {
       IngestRows rows = IngestRows.build(inputs, byVisitor(inputs, fresh), states, () -> Ids.next("ses"));
       for (int k = 0; k < rows.eventIndexes().size(); k++) {
@@ -112,11 +113,15 @@ final class IngestTransaction {
       statements.add(conn.preparedQuery(IngestSql.UPSERT_SESSIONS).execute(rows.sessions()));
       outbox = conn.preparedQuery(DeliverySql.ENQUEUE_FOR_EVENTS).execute(rows.outbox());
       statements.add(outbox);
+      work = conn.preparedQuery(IngestSql.ENQUEUE_TRIGGER_WORK).execute(rows.triggerWork());
+      statements.add(work);
     }
     statements.add(conn.query("COMMIT").execute());
     Future<RowSet<Row>> queued = outbox;
+    Future<RowSet<Row>> triggered = work;
     return Future.all(statements)
-        .map(ok -> new Committed(Arrays.asList(results), queued == null ? 0 : queued.result().rowCount()));
+        .map(ok -> new Committed(Arrays.asList(results), queued == null ? 0 : queued.result().rowCount(),
+            triggered == null ? 0 : triggered.result().rowCount()));
   }
 
   private Future<Set<String>> claim(SqlConnection conn, List<EventInput> inputs, List<Integer> keyed) {

@@ -9,6 +9,8 @@ import io.echotag.sessions.SessionRoutes;
 import io.echotag.tags.TagRoutes;
 import io.echotag.visitors.VisitorRoutes;
 import io.echotag.webhooks.WebhookRoutes;
+import io.echotag.triggers.ExecutionRoutes;
+import io.echotag.triggers.TriggerRoutes;
 import io.echotag.integrations.IntegrationRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,6 +48,8 @@ public final class HttpVerticle extends VerticleBase {
     VisitorRoutes.mount(router, services);
     SessionRoutes.mount(router, services);
     WebhookRoutes.mount(router, vertx, services);
+    TriggerRoutes.mount(router, services);
+    ExecutionRoutes.mount(router, services);
     IntegrationRoutes.mount(router, vertx, services);
 
     server = vertx.createHttpServer(new HttpServerOptions()

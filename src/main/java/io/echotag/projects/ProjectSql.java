@@ -23,6 +23,8 @@ final class ProjectSql {
       + "k AS (DELETE FROM event_keys WHERE project_id = $1), "
       + "s AS (DELETE FROM sessions WHERE project_id = $1), "
       + "d AS (DELETE FROM deliveries WHERE project_id = $1), "
-      + "a AS (DELETE FROM delivery_attempts WHERE project_id = $1) "
+      + "a AS (DELETE FROM delivery_attempts WHERE project_id = $1), "
+      + "x AS (DELETE FROM executions WHERE project_id = $1), "
+      + "w AS (DELETE FROM trigger_work WHERE project_id = $1) "
       + "DELETE FROM projects WHERE id = $1 AND organization_id = $2 RETURNING id";
 }

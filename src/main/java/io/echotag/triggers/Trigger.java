@@ -1,0 +1,23 @@
+package io.echotag.triggers;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+/** A stored trigger with its conditions compiled, as the engine evaluates it. */
+record Trigger(String projectId, String id, String name, String eventType, Conditions conditions, JsonArray actions,
+               long frequencyCapMs, boolean active) {
+
+  static Trigger from(Row row) {
+    JsonObject cap = row.getJsonObject("frequency_cap");
+    Object actions = row.getValue("actions");
+    return new Trigger(row.getString("project_id"), row.getString("id"), row.getString("name"),
+        row.getString("event_type"), Conditions.parse(row.getJsonObject("conditions")),
+        actions instanceof JsonArray array ? array : new JsonArray(),
+        cap == null ? 0 : cap.getLong("per_visitor_ms", 0L), row.getBoolean("is_active"));
+  }
+
+  JsonObject templateView() {
+    return new JsonObject().put("id", id).put("name", name);
+  }
+}

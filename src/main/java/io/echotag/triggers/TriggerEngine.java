@@ -1,0 +1,327 @@
+package io.echotag.triggers;
+
+import io.echotag.Services;
+import io.echotag.common.Ids;
+import io.echotag.common.Times;
+import io.echotag.events.IngestBuffer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns trigger work and due waits into executions. Each batch runs in one transaction that
+ * holds the claimed rows ({@code FOR UPDATE SKIP LOCKED}, so replicas share the work), records
+ * the executions with their actions' effects and deletes the work: nothing runs twice, nothing
+ * is lost. Derived events ({@code track_event}) are emitted through the ingest path just before,
+ * under an idempotency key of the execution, so a replayed batch finds them instead of emitting
+ * them again.
+ */
+final class TriggerEngine {
+  private final Services services;
+  private final IngestBuffer ingest;
+  private final Map<String, Trigger> cache = new ConcurrentHashMap<>();
+
+  /** The outcome of one batch: how many rows it handled and whether deliveries were queued. */
+  record Batch(int handled, boolean queuedDeliveries) {
+  }
+
+  TriggerEngine(Services services, IngestBuffer ingest) {
+    this.services = services;
+    this.ingest = ingest;
+  }
+
+  void invalidate(String triggerId) {
+    if (triggerId == null) {
+      cache.clear();
+    } else {
+      cache.remove(triggerId);
+    }
+  }
+
+  /** Evaluates up to {@code limit} work rows written at ingest. */
+  Future<Batch> work(int limit) {
+    return inTransaction(conn -> conn.preparedQuery(TriggerSql.CLAIM_WORK).execute(Tuple.of(limit))
+        .compose(rows -> {
+          List<Row> work = new ArrayList<>();
+          rows.forEach(work::add);
+          if (work.isEmpty()) {
+            return Future.succeededFuture(new Batch(0, false));
+          }
+          return load(conn, work, "trigger_id").compose(ctx -> evaluateWork(conn, work, ctx));
+        }));
+  }
+
+  /** Runs or cancels up to {@code limit} waiting executions whose wait is over. */
+  Future<Batch> due(int limit) {
+    return inTransaction(conn -> conn.preparedQuery(TriggerSql.CLAIM_DUE).execute(Tuple.of(limit))
+        .compose(rows -> {
+          List<Row> due = new ArrayList<>();
+          rows.forEach(due::add);
+          if (due.isEmpty()) {
+            return Future.succeededFuture(new Batch(0, false));
+          }
+          return load(conn, due, "trigger_id").compose(ctx -> finishWaits(conn, due, ctx));
+        }));
+  }
+
+  private Future<Batch> evaluateWork(SqlConnection conn, List<Row> work, Loaded loaded) {
+    Future<Boolean> chain = Future.succeededFuture(false);
+    String[] triggerIds = new String[work.size()];
+    String[] eventIds = new String[work.size()];
+    for (int i = 0; i < work.size(); i++) {
+      Row row = work.get(i);
+      triggerIds[i] = row.getString("trigger_id");
+      eventIds[i] = row.getString("event_id");
+      Trigger trigger = loaded.triggers.get(row.getString("trigger_id"));
+      JsonObject event = loaded.events.get(row.getString("event_id"));
+      if (trigger == null || !trigger.active() || event == null) {
+        continue;
+      }
+      JsonObject visitor = loaded.visitor(event);
+      Timer.Sample sample = Timer.start();
+      boolean matches = trigger.conditions().matches(new EvalContext(event, visitor));
+      sample.stop(services.registry().timer("echotag.trigger.evaluation"));
+      Counter.builder("echotag.trigger.evaluations").tag("matched", Boolean.toString(matches))
+          .register(services.registry()).increment();
+      if (!matches) {
+        continue;
+      }
+      int depth = row.getInteger("depth");
+      chain = chain.compose(queued -> {
+        if (trigger.conditions().waits()) {
+          Instant due = Instant.parse(event.getString("timestamp")).plusMillis(trigger.conditions().waitMs());
+          return conn.preparedQuery(TriggerSql.UPSERT_WAITING).execute(Tuple.tuple()
+                  .addString(trigger.projectId()).addString(Ids.next("exec")).addString(trigger.id())
+                  .addString(event.getString("id")).addString(event.getString("visitor_id")).addInteger(depth)
+                  .addOffsetDateTime(Times.utc(due)))
+              .map(v -> {
+                executed("waiting");
+                return queued;
+              });
+        }
+        String executionId = Ids.next("exec");
+        return capped(conn, trigger, event).compose(capped -> capped ? Future.succeededFuture(queued)
+            : execute(conn, trigger, event, visitor, executionId, depth, null).map(q -> q || queued));
+      });
+    }
+    return chain.compose(queued -> conn.preparedQuery(TriggerSql.DELETE_WORK)
+        .execute(Tuple.tuple().addArrayOfString(triggerIds).addArrayOfString(eventIds))
+        .map(v -> new Batch(work.size(), queued)));
+  }
+
+  private Future<Batch> finishWaits(SqlConnection conn, List<Row> due, Loaded loaded) {
+    Future<Boolean> chain = Future.succeededFuture(false);
+    for (Row row : due) {
+      String executionId = row.getString("id");
+      Trigger trigger = loaded.triggers.get(row.getString("trigger_id"));
+      JsonObject event = loaded.events.get(row.getString("event_id"));
+      chain = chain.compose(queued -> {
+        if (trigger == null || !trigger.active()) {
+          return cancel(conn, executionId, "the trigger was deactivated or deleted").map(queued);
+        }
+        if (event == null) {
+          return cancel(conn, executionId, "the triggering event was erased").map(queued);
+        }
+        JsonObject visitor = loaded.visitor(event);
+        return brokenWait(conn, trigger, event, visitor).compose(reason -> {
+          if (reason != null) {
+            return cancel(conn, executionId, reason).map(queued);
+          }
+          return capped(conn, trigger, event).compose(capped -> capped
+              ? cancel(conn, executionId, "frequency cap: the trigger fired for this visitor recently").map(queued)
+              : execute(conn, trigger, event, visitor, executionId, row.getInteger("depth"), executionId)
+                  .map(q -> q || queued));
+        });
+      });
+    }
+    return chain.map(queued -> new Batch(due.size(), queued));
+  }
+
+  /** The reason a wait condition failed (an event it forbids arrived), or null. */
+  private Future<String> brokenWait(SqlConnection conn, Trigger trigger, JsonObject event, JsonObject visitor) {
+    if (trigger.conditions().noEvents().isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    return conn.preparedQuery(TriggerSql.LATER_EVENTS).execute(Tuple.of(trigger.projectId(),
+            event.getString("visitor_id"), Times.utc(Instant.parse(event.getString("timestamp"))), event.getString("id")))
+        .map(rows -> {
+          for (Row later : rows) {
+            JsonObject laterEvent = eventJson(later);
+            if (trigger.conditions().cancelledBy(new EvalContext(laterEvent, visitor))) {
+              return "a " + laterEvent.getString("event_type") + " event (" + laterEvent.getString("id")
+                  + ") arrived during the wait";
+            }
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Runs the actions now: derived events first (outside this transaction, idempotent), then the
+   * rest inside it; records the execution ({@code waitingId} non-null: the waiting row is finished).
+   */
+  private Future<Boolean> execute(SqlConnection conn, Trigger trigger, JsonObject event, JsonObject visitor,
+                                  String executionId, int depth, String waitingId) {
+    Instant started = Instant.now();
+    return emitDerived(trigger, event, visitor, executionId, depth)
+        .compose(emitted -> ActionRunner.run(conn, trigger, event, visitor, executionId, emitted))
+        .compose(outcome -> {
+          String status = outcome.failed() ? "failed" : "succeeded";
+          String reason = outcome.failed() ? "an action failed" : null;
+          Future<?> recorded = waitingId != null
+              ? conn.preparedQuery(TriggerSql.FINISH_WAITING).execute(Tuple.of(waitingId, status,
+                  Times.utc(started), outcome.results(), reason))
+              : conn.preparedQuery(TriggerSql.INSERT_FINISHED).execute(Tuple.tuple()
+                  .addString(trigger.projectId()).addString(executionId).addString(trigger.id())
+                  .addString(event.getString("id")).addString(event.getString("visitor_id")).addString(status)
+                  .addInteger(depth).addOffsetDateTime(Times.utc(started)).addValue(outcome.results())
+                  .addString(reason));
+          executed(status);
+          return recorded.compose(v -> conn.preparedQuery(TriggerSql.COUNT_EXECUTION).execute(Tuple.of(trigger.id())))
+              .map(v -> outcome.queuedDeliveries());
+        });
+  }
+
+  private Future<Map<Integer, JsonObject>> emitDerived(Trigger trigger, JsonObject event, JsonObject visitor,
+                                                       String executionId, int depth) {
+    Map<Integer, JsonObject> emitted = new HashMap<>();
+    List<Future<?>> pending = new ArrayList<>();
+    TemplateContext ctx = new TemplateContext(event, visitor, trigger.templateView(), executionId);
+    for (int i = 0; i < trigger.actions().size(); i++) {
+      JsonObject action = trigger.actions().getJsonObject(i);
+      if (!"track_event".equals(action.getString("type"))) {
+        continue;
+      }
+      int index = i;
+      Object data = Templates.render(action.getJsonObject("data", new JsonObject()), ctx);
+      // Keyed by trigger and triggering event: a replay of this execution finds the same derived event.
+      String key = "trigger:" + trigger.id() + ":" + event.getString("id") + ":" + i;
+      pending.add(services.projects().get(trigger.projectId())
+          .compose(project -> project == null ? Future.failedFuture("project deleted")
+              : ingest.submitDerived(project, action.getString("event_type"), event.getString("visitor_id"),
+                  data instanceof JsonObject o ? o : new JsonObject(), key, depth + 1, trigger.id()))
+          .onSuccess(stored -> emitted.put(index, stored))
+          .onFailure(e -> emitted.put(index, new JsonObject().put("error", e.getMessage()))));
+    }
+    return Future.join(pending).transform(ignored -> Future.succeededFuture(emitted));
+  }
+
+  private Future<Boolean> capped(SqlConnection conn, Trigger trigger, JsonObject event) {
+    if (trigger.frequencyCapMs() <= 0) {
+      return Future.succeededFuture(false);
+    }
+    return conn.preparedQuery(TriggerSql.CAPPED)
+        .execute(Tuple.of(trigger.id(), event.getString("visitor_id"), trigger.frequencyCapMs() / 1000.0))
+        .map(rows -> rows.size() > 0);
+  }
+
+  private Future<Void> cancel(SqlConnection conn, String executionId, String reason) {
+    executed("cancelled");
+    return conn.preparedQuery(TriggerSql.FINISH_WAITING)
+        .execute(Tuple.of(executionId, "cancelled", null, new JsonArray(), reason)).mapEmpty();
+  }
+
+  private void executed(String status) {
+    Counter.builder("echotag.trigger.executions").tag("status", status)
+        .description("Trigger executions by the status they reached").register(services.registry()).increment();
+  }
+
+  /** Triggers (cached), events and visitors of a batch, each loaded with one query. */
+  private static final class Loaded {
+    final Map<String, Trigger> triggers = new HashMap<>();
+    final Map<String, JsonObject> events = new HashMap<>();
+    final Map<String, JsonObject> visitors = new HashMap<>();
+
+    JsonObject visitor(JsonObject event) {
+      return visitors.get(event.getString("project_id") + "\u0000" + event.getString("visitor_id"));
+    }
+  }
+
+  private Future<Loaded> load(SqlConnection conn, List<Row> rows, String triggerColumn) {
+    Loaded loaded = new Loaded();
+    Set<String> missing = new LinkedHashSet<>();
+    for (Row row : rows) {
+      String id = row.getString(triggerColumn);
+      Trigger cached = cache.get(id);
+      if (cached != null) {
+        loaded.triggers.put(id, cached);
+      } else {
+        missing.add(id);
+      }
+    }
+    Future<?> triggers = missing.isEmpty() ? Future.succeededFuture()
+        : conn.preparedQuery(TriggerSql.BY_IDS).execute(Tuple.of(missing.toArray(String[]::new))).onSuccess(found -> {
+          for (Row row : found) {
+            Trigger trigger = Trigger.from(row);
+            cache.put(trigger.id(), trigger);
+            loaded.triggers.put(trigger.id(), trigger);
+          }
+        });
+    String[] projects = rows.stream().map(r -> r.getString("project_id")).toArray(String[]::new);
+    String[] eventIds = rows.stream().map(r -> r.getString("event_id")).toArray(String[]::new);
+    return triggers
+        .compose(v -> conn.preparedQuery(TriggerSql.EVENTS_BY_IDS)
+            .execute(Tuple.tuple().addArrayOfString(projects).addArrayOfString(eventIds)))
+        .compose(events -> {
+          List<String> vProjects = new ArrayList<>();
+          List<String> vIds = new ArrayList<>();
+          for (Row row : events) {
+            JsonObject event = eventJson(row);
+            loaded.events.put(event.getString("id"), event);
+            vProjects.add(event.getString("project_id"));
+            vIds.add(event.getString("visitor_id"));
+          }
+          return conn.preparedQuery(TriggerSql.VISITORS).execute(Tuple.tuple()
+              .addArrayOfString(vProjects.toArray(String[]::new)).addArrayOfString(vIds.toArray(String[]::new)));
+        })
+        .map(visitors -> {
+          for (Row row : visitors) {
+            loaded.visitors.put(row.getString("project_id") + "\u0000" + row.getString("visitor_id"), new JsonObject()
+                .put("id", row.getString("visitor_id"))
+                .put("email", row.getString("email"))
+                .put("name", row.getString("name"))
+                .put("traits", row.getJsonObject("traits"))
+                .put("event_count", row.getLong("event_count"))
+                .put("session_count", row.getLong("session_count"))
+                .put("tags", row.getValue("tags")));
+          }
+          return loaded;
+        });
+  }
+
+  static JsonObject eventJson(Row row) {
+    return new JsonObject()
+        .put("id", row.getString("id"))
+        .put("project_id", row.getString("project_id"))
+        .put("event_type", row.getString("event_type"))
+        .put("visitor_id", row.getString("visitor_id"))
+        .put("session_id", row.getString("session_id"))
+        .put("data", row.getJsonObject("data"))
+        .put("timestamp", Times.format(row.getOffsetDateTime("timestamp")))
+        .put("received_at", Times.format(row.getOffsetDateTime("received_at")));
+  }
+
+  private Future<Batch> inTransaction(java.util.function.Function<SqlConnection, Future<Batch>> work) {
+    return services.pool().getConnection().compose(conn -> conn.query("BEGIN").execute()
+        .compose(v -> work.apply(conn))
+        .compose(batch -> conn.query("COMMIT").execute().map(batch))
+        .recover(e -> conn.query("ROLLBACK").execute().transform(ignored -> Future.<Batch>failedFuture(e)))
+        .eventually(conn::close));
+  }
+
+}
