@@ -131,11 +131,16 @@ public final class ProjectRoutes {
       return fallback;
     }
     try {
-      return ZoneId.of(zone).getId();
+      // ZoneId.of also takes offsets ("+02:00", "UTC+02:00"), which are not IANA zones and know no DST.
+      String id = ZoneId.of(zone).getId();
+      if (ZoneId.getAvailableZoneIds().contains(id)) {
+        return id;
+      }
     } catch (DateTimeException e) {
-      throw ApiError.invalid("timezone", "timezone must be an IANA time zone such as Europe/Paris (got \""
-          + zone + "\")");
+      // answered below
     }
+    throw ApiError.invalid("timezone", "timezone must be an IANA time zone such as Europe/Paris (got \""
+        + zone + "\")");
   }
 
   /** Validates the given settings and merges them over {@code current}, key by key. */
