@@ -89,11 +89,15 @@ class ProjectApiTest {
   }
 
   @Test
-  @DisplayName("timezone must be an IANA zone: unknown zones are 400 naming timezone, on create and on update")
+  @DisplayName("timezone must be an IANA zone: unknown zones and bare UTC offsets are 400 naming timezone, on create and on update")
   void timezoneValidation() {
     assertInvalid(admin.post("/v1/projects", new JsonObject().put("name", "x").put("timezone", "Mars/Olympus")), "timezone");
     assertInvalid(admin.post("/v1/projects", new JsonObject().put("name", "x").put("timezone", "europe/paris")), "timezone");
     assertInvalid(admin.post("/v1/projects", new JsonObject().put("name", "x").put("timezone", 2)), "timezone");
+    assertInvalid(admin.post("/v1/projects", new JsonObject().put("name", "x").put("timezone", "+02:00")), "timezone");
+    assertInvalid(admin.post("/v1/projects", new JsonObject().put("name", "x").put("timezone", "UTC+02:00")), "timezone");
+    assertThat(create(new JsonObject().put("name", "utc").put("timezone", "UTC")).getString("timezone"))
+        .isEqualTo("UTC");
 
     JsonObject tokyo = create(new JsonObject().put("name", "Tokyo").put("timezone", "Asia/Tokyo"));
     assertThat(tokyo.getString("timezone")).isEqualTo("Asia/Tokyo");
