@@ -210,7 +210,7 @@ class ApiKeyTest {
   @DisplayName("after a short keys.rotation_grace_ms the rotated-away key is refused with 401, the new one is not")
   void rotationGraceEnds() {
     try (TestGateway shortGrace = TestGateway.start(new JsonObject()
-        .put("keys", new JsonObject().put("rotation_grace_ms", 1500)))) {
+        .put("keys", new JsonObject().put("rotation_grace_ms", 3000)))) {
       JsonObject created = createKey(shortGrace.api(), new JsonObject().put("name", "short grace"));
       Api old = shortGrace.api().withKey(created.getString("key"));
 
@@ -219,6 +219,7 @@ class ApiKeyTest {
       Instant expires = Instant.parse(rotated.json().getString("old_key_expires_at"));
       assertThat(expires).isBefore(Instant.now().plusSeconds(5));
       Api fresh = shortGrace.api().withKey(rotated.json().getString("new_api_key"));
+      assertThat(old.get("/v1/events").status()).as("still within the grace period").isEqualTo(200);
 
       TestGateway.await("the old key to be refused", 10_000, () -> old.get("/v1/events").status() == 401);
       assertThat(Instant.now()).isAfterOrEqualTo(expires);

@@ -1,5 +1,6 @@
 package io.echotag.visitors;
 
+import io.echotag.common.Times;
 import io.echotag.testing.Api;
 import io.echotag.testing.TestGateway;
 import io.vertx.core.json.JsonArray;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +36,12 @@ class VisitorApiTest {
         .put("visitor_id", visitorId).put("data", data));
     assertThat(response.status()).as("%s", response).isEqualTo(201);
     return response.json();
+  }
+
+  static void trackAt(String eventType, String visitorId, Instant at, JsonObject data) {
+    Api.Response response = api.post("/v1/events", new JsonObject().put("event_type", eventType)
+        .put("visitor_id", visitorId).put("timestamp", Times.format(at)).put("data", data));
+    assertThat(response.status()).as("%s", response).isEqualTo(201);
   }
 
   static JsonObject profile(String visitorId) {
@@ -176,12 +184,13 @@ class VisitorApiTest {
   }
 
   @Test
-  @DisplayName("visitors are listed by tag_id and by email (case-insensitive), newest first")
+  @DisplayName("visitors are listed by tag_id and by email (case-insensitive), most recently seen first")
   void listFilters() {
     String tagId = api.post("/v1/tags", new JsonObject().put("name", "segment")).json().getString("id");
-    track("identify", "list-1", new JsonObject().put("email", "Cy@Example.com"));
-    track("identify", "list-2", new JsonObject().put("email", "dee@example.com"));
-    track("page_view", "list-3", new JsonObject());
+    Instant now = Instant.now();
+    trackAt("identify", "list-1", now.minusSeconds(180), new JsonObject().put("email", "Cy@Example.com"));
+    trackAt("identify", "list-2", now.minusSeconds(120), new JsonObject().put("email", "dee@example.com"));
+    trackAt("page_view", "list-3", now.minusSeconds(60), new JsonObject());
     api.post("/v1/visitors/list-1/tags", new JsonObject().put("tag_id", tagId));
     api.post("/v1/visitors/list-3/tags", new JsonObject().put("tag_id", tagId));
 
