@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Authenticates {@code /v1} requests by bearer key, applies the per-key rate limit, and checks
- * the browser origin of keys against their project's {@code allowed_origins}.
+ * the browser origin of ingest-only keys against their project's {@code allowed_origins}.
  */
 public final class Auth {
   static final String PRINCIPAL = "echotag.principal";
@@ -71,7 +71,9 @@ public final class Auth {
       }
     }
     String origin = ctx.request().getHeader("Origin");
-    if (origin == null || principal.defaultProjectId() == null) {
+    // Only ingest-only keys are meant to be embedded in web pages; other keys are secrets used
+    // from servers and dashboards, whatever origin those run on.
+    if (origin == null || !principal.ingestOnly() || principal.defaultProjectId() == null) {
       Cors.allow(ctx, origin);
       return Future.succeededFuture();
     }

@@ -39,7 +39,20 @@ public final class HttpPlatform {
     router.get("/health/live").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/health/ready").handler(ctx -> ready(ctx, services));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
-    router.route("/v1/*").handler(auth::authenticate);
+    // A route without a path: one with a path ("/v1/*") is reported to the metrics as a matched
+    // route, and every request's route label would read "/v1/>/v1/events" instead of "/v1/events".
+    router.route().handler(ctx -> {
+      if (isApiPath(ctx.normalizedPath())) {
+        auth.authenticate(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+  }
+
+  /** What {@code /v1/*} matches: {@code /v1} and everything under it. */
+  static boolean isApiPath(String path) {
+    return path.equals("/v1") || path.startsWith("/v1/");
   }
 
   private static void ready(RoutingContext ctx, Services services) {

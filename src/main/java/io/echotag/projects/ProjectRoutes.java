@@ -131,11 +131,16 @@ public final class ProjectRoutes {
       return fallback;
     }
     try {
-      return ZoneId.of(zone).getId();
+      // ZoneId.of also takes offsets ("+02:00", "UTC+02:00"), which are not IANA zones and know no DST.
+      String id = ZoneId.of(zone).getId();
+      if (ZoneId.getAvailableZoneIds().contains(id)) {
+        return id;
+      }
     } catch (DateTimeException e) {
-      throw ApiError.invalid("timezone", "timezone must be an IANA time zone such as Europe/Paris (got \""
-          + zone + "\")");
+      // answered below
     }
+    throw ApiError.invalid("timezone", "timezone must be an IANA time zone such as Europe/Paris (got \""
+        + zone + "\")");
   }
 
   /** Validates the given settings and merges them over {@code current}, key by key. */
@@ -144,7 +149,7 @@ public final class ProjectRoutes {
     if (given == null) {
       return merged;
     }
-    List<String> types = Bodies.strings(given, "conversion_event_types", 100);
+    List<String> types = strings(given, "conversion_event_types", 100);
     if (types != null) {
       for (int i = 0; i < types.size(); i++) {
         if (!EVENT_TYPE.matcher(types.get(i)).matches()) {
@@ -162,11 +167,20 @@ public final class ProjectRoutes {
     if (retention != null) {
       merged.put("retention_days", retention);
     }
-    List<String> origins = Bodies.strings(given, "allowed_origins", 255);
+    List<String> origins = strings(given, "allowed_origins", 255);
     if (origins != null) {
       merged.put("allowed_origins", new JsonArray(origins));
     }
     return merged;
+  }
+
+  /** A list setting; a failure names its path under {@code settings.}, like {@link #number}. */
+  private static List<String> strings(JsonObject settings, String field, int maxLength) {
+    try {
+      return Bodies.strings(settings, field, maxLength);
+    } catch (ApiError e) {
+      throw ApiError.invalid("settings." + e.param(), "settings." + e.getMessage());
+    }
   }
 
   private static Long number(JsonObject settings, String field, long min, long max) {

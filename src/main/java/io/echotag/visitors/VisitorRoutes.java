@@ -83,7 +83,8 @@ public final class VisitorRoutes {
     JsonObject traits = Bodies.object(body, "traits");
     return project(ctx, projectId(ctx, body))
         .compose(project -> services.pool().preparedQuery(VisitorSql.UPDATE)
-            .execute(Tuple.of(project.id(), visitorId, email, name, traits == null ? null : traits.encode()))
+            // The JsonObject itself: a String bound to a jsonb parameter is sent as a JSON string.
+            .execute(Tuple.of(project.id(), visitorId, email, name, traits))
             .compose(rows -> rows.size() == 0 ? Future.failedFuture(notFound(visitorId))
                 : profile(project.id(), visitorId)))
         .map(Reply::ok);
