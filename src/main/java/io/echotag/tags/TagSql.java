@@ -26,7 +26,8 @@ final class TagSql {
   static final String BY_ID = "SELECT " + COLUMNS + " FROM tags t WHERE t.project_id = $1 AND t.id = $2";
 
   static final String UPDATE = "UPDATE tags AS t SET name = $3, description = $4, color = $5, updated_at = now() "
-      + "WHERE t.project_id = $1 AND t.id = $2 RETURNING " + COLUMNS;
+      + "WHERE t.project_id = $1 AND t.id = $2 RETURNING " + COLUMNS + ", "
+      + "(SELECT count(*) FROM visitor_tags vt WHERE vt.project_id = t.project_id AND vt.tag_id = t.id) AS visitor_count";
 
   static final String DELETE = "DELETE FROM tags WHERE project_id = $1 AND id = $2 RETURNING id";
 }
