@@ -56,8 +56,9 @@ final class EventValidator {
     }
     String key = Bodies.string(event, "id", KEY_MAX);
     if (key == null && headerKey != null && !headerKey.isEmpty()) {
-      if (headerKey.length() > KEY_MAX) {
-        throw ApiError.invalid("Idempotency-Key", "The Idempotency-Key header must be at most 255 characters");
+      if (headerKey.length() > KEY_MAX || Bodies.hasNul(headerKey)) {
+        throw ApiError.invalid("Idempotency-Key",
+            "The Idempotency-Key header must be at most 255 characters, without NUL characters");
       }
       key = headerKey;
     }
@@ -99,6 +100,9 @@ final class EventValidator {
     int size = data.toBuffer().length();
     if (size > dataMaxBytes) {
       throw ApiError.invalid("data", "data is " + size + " bytes when serialized; the limit is " + dataMaxBytes);
+    }
+    if (Bodies.hasNul(data)) {
+      throw ApiError.invalid("data", "data must not contain the NUL character (\\u0000) in any key or string");
     }
     return data;
   }
