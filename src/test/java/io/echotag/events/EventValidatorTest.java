@@ -306,6 +306,54 @@ class EventValidatorTest {
   }
 
   @Nested
+  @DisplayName("what PostgreSQL cannot store")
+  class Storable {
+    @Test
+    @DisplayName("a NUL character in any string field or the header key is rejected naming it")
+    void nulInFields() {
+      rejection(event().put("visitor_id", "a\0b"), "visitor_id");
+      rejection(event().put("session_id", "\0"), "session_id");
+      rejection(event().put("project_id", "proj\0"), "project_id");
+      rejection(event().put("id", "key\0"), "id");
+      rejection(event(), "key\0", "Idempotency-Key");
+    }
+
+    @Test
+    @DisplayName("a NUL character in any key or string of data, however deep, is rejected naming data")
+    void nulInData() {
+      rejection(event().put("data", new JsonObject().put("title", "a\0b")), "data");
+      rejection(event().put("data", new JsonObject().put("k\0", 1)), "data");
+      rejection(event().put("data", new JsonObject().put("products", new JsonArray()
+          .add(new JsonObject().put("name", "ok")).add(new JsonObject().put("name", "x\0")))), "data");
+      // the six characters backslash-u-0-0-0-0 are ordinary text
+      assertThat(parse(event().put("data", new JsonObject().put("s", "\\u0000"))).data().getString("s"))
+          .isEqualTo("\\u0000");
+    }
+
+    @Test
+    @DisplayName("timestamps and sent_at outside the years 0001 to 9999 are rejected naming the field")
+    void yearRange() {
+      assertThat(parse(event().put("timestamp", "0001-01-01T00:00:00Z")).timestamp())
+          .isEqualTo(Instant.parse("0001-01-01T00:00:00Z"));
+      rejection(event().put("timestamp", "0000-12-31T23:59:59.999Z"), "timestamp");
+      rejection(event().put("timestamp", "-5000-01-01T00:00:00Z"), "timestamp");
+      rejection(event().put("timestamp", "+10000-01-01T00:00:00Z"), "timestamp");
+      rejection(event().put("sent_at", "+999999999-12-31T23:59:59Z"), "sent_at");
+      rejection(event().put("sent_at", "-999999999-01-01T00:00:00Z"), "sent_at");
+    }
+
+    @Test
+    @DisplayName("a sent_at correction that lands before the year 0001 is rejected naming timestamp")
+    void correctionBeforeYearOne() {
+      rejection(event().put("timestamp", "0001-01-01T00:00:00Z").put("sent_at", "9999-12-31T00:00:00Z"), "timestamp");
+      // a large but possible correction is fine
+      assertThat(parse(event().put("timestamp", "1000-01-01T00:00:00Z").put("sent_at", "2000-01-01T00:00:00Z"))
+          .timestamp()).isEqualTo(RECEIVED.minus(Duration.between(Instant.parse("1000-01-01T00:00:00Z"),
+          Instant.parse("2000-01-01T00:00:00Z"))));
+    }
+  }
+
+  @Nested
   @DisplayName("session_id and project_id")
   class SessionAndProject {
     @Test
