@@ -146,6 +146,10 @@ public final class EventRoutes {
 
   private Future<Reply> get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    if (Bodies.hasNul(id)) {
+      // no event id holds U+0000, and PostgreSQL would refuse to compare with it
+      throw ApiError.notFound("event_not_found", "No such event in this project");
+    }
     return services.projects().resolve(Auth.principal(ctx), Query.string(ctx, "project_id"))
         .compose(project -> services.pool()
             .preparedQuery("SELECT " + EventRows.COLUMNS + " FROM events WHERE project_id = $1 AND id = $2")

@@ -20,6 +20,9 @@ final class EventValidator {
   static final int VISITOR_ID_MAX = 255;
   static final int KEY_MAX = 255;
   static final Duration MAX_FUTURE = Duration.ofHours(24);
+  /** Four-digit ISO-8601 years: PostgreSQL stores them all, and the API can print them back. */
+  static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
   private final int dataMaxBytes;
 
@@ -56,8 +59,9 @@ final class EventValidator {
     }
     String key = Bodies.string(event, "id", KEY_MAX);
     if (key == null && headerKey != null && !headerKey.isEmpty()) {
-      if (headerKey.length() > KEY_MAX) {
-        throw ApiError.invalid("Idempotency-Key", "The Idempotency-Key header must be at most 255 characters");
+      if (headerKey.length() > KEY_MAX || Bodies.hasNul(headerKey)) {
+        throw ApiError.invalid("Idempotency-Key",
+            "The Idempotency-Key header must be at most 255 characters, without NUL characters");
       }
       key = headerKey;
     }
@@ -67,8 +71,12 @@ final class EventValidator {
     if (sentAt == null) {
       sentAt = instant(defaults, "sent_at");
     }
-    return new Fields(projectId, (String) type, visitorId, sessionId, data,
-        correctedTimestamp(timestamp, sentAt, receivedAt), receivedAt, key);
+    Instant corrected = correctedTimestamp(timestamp, sentAt, receivedAt);
+    if (corrected.isBefore(EARLIEST)) {
+      throw ApiError.invalid("timestamp", "timestamp corrected by sent_at (received_at − (sent_at − timestamp)) "
+          + "falls before the year 0001; sent_at and timestamp are too far apart");
+    }
+    return new Fields(projectId, (String) type, visitorId, sessionId, data, corrected, receivedAt, key);
   }
 
   /** The batch-level {@code project_id} and {@code sent_at}, checked once for all events. */
@@ -100,6 +108,9 @@ final class EventValidator {
     if (size > dataMaxBytes) {
       throw ApiError.invalid("data", "data is " + size + " bytes when serialized; the limit is " + dataMaxBytes);
     }
+    if (Bodies.hasNul(data)) {
+      throw ApiError.invalid("data", "data must not contain the NUL character (\\u0000) in any key or string");
+    }
     return data;
   }
 
@@ -109,9 +120,9 @@ final class EventValidator {
       return null;
     }
     Instant instant = value instanceof String s ? Times.parseInstant(s) : null;
-    if (instant == null) {
-      throw ApiError.invalid(field, field + " must be an ISO-8601 timestamp such as 2025-01-27T10:15:30.123Z (got "
-          + describe(value) + ")");
+    if (instant == null || instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+      throw ApiError.invalid(field, field + " must be an ISO-8601 timestamp in the years 0001 to 9999, such as "
+          + "2025-01-27T10:15:30.123Z (got " + describe(value) + ")");
     }
     return instant;
   }

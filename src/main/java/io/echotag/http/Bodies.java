@@ -60,7 +60,36 @@ public final class Bodies {
     if (s.isEmpty() || s.length() > maxLength) {
       throw ApiError.invalid(field, field + " must be 1 to " + maxLength + " characters long");
     }
+    if (hasNul(s)) {
+      throw ApiError.invalid(field, field + " must not contain the NUL character (\\u0000)");
+    }
     return s;
+  }
+
+  /** PostgreSQL cannot store U+0000 in text or jsonb: such input must be a 400, not a failed statement. */
+  public static boolean hasNul(String text) {
+    return text.indexOf('\0') >= 0;
+  }
+
+  /** Whether any key or string anywhere inside {@code value} (a JSON object, array or scalar) holds U+0000. */
+  public static boolean hasNul(Object value) {
+    if (value instanceof String s) {
+      return hasNul(s);
+    }
+    if (value instanceof JsonObject obj) {
+      for (var entry : obj) {
+        if (hasNul(entry.getKey()) || hasNul(entry.getValue())) {
+          return true;
+        }
+      }
+    } else if (value instanceof JsonArray array) {
+      for (Object item : array) {
+        if (hasNul(item)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   public static JsonObject object(JsonObject body, String field) {

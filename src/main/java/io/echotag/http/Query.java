@@ -22,6 +22,9 @@ public final class Query {
   /** The parameter's value, or null when absent or empty. */
   public static String string(RoutingContext ctx, String name) {
     String value = ctx.request().getParam(name);
+    if (value != null && Bodies.hasNul(value)) {
+      throw ApiError.invalid(name, name + " must not contain the NUL character (%00)");
+    }
     return value == null || value.isEmpty() ? null : value;
   }
 
