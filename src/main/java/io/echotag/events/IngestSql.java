@@ -70,8 +70,7 @@ final class IngestSql {
       + "ELSE COALESCE(s.entry_url, excluded.entry_url) END, "
       + "exit_url = CASE WHEN excluded.ended_at >= s.ended_at THEN COALESCE(excluded.exit_url, s.exit_url) "
       + "ELSE COALESCE(s.exit_url, excluded.exit_url) END, "
-      + "referrer = CASE WHEN excluded.started_at < s.started_at THEN COALESCE(excluded.referrer, s.referrer) "
-      + "ELSE COALESCE(s.referrer, excluded.referrer) END";
+      + "referrer = CASE WHEN excluded.started_at < s.started_at THEN excluded.referrer ELSE s.referrer END";
 
   /**
    * The trigger outbox: one work row per (event, active trigger listening for its type). A

@@ -115,7 +115,8 @@ final class Sessionizer {
       }
       aggregate.exitUrl = item.url();
     }
-    if (aggregate.referrer == null && item.referrer() != null) {
+    if (aggregate.count == 1) {
+      // The landing event's referrer, even when it has none (a direct visit stays direct).
       aggregate.referrer = item.referrer();
     }
   }

@@ -36,7 +36,7 @@ class ConfigLoaderTest {
     assertThat(config.ingest().dataMaxBytes()).isEqualTo(32 * 1024);
     assertThat(config.ingest().idempotencyWindowDays()).isEqualTo(7);
     assertThat(config.database().embedded()).isTrue();
-    assertThat(config.allowPrivateNetworks()).isFalse();
+    assertThat(config.webhooks().allowPrivateNetworks()).isFalse();
     assertThat(config.rateLimit().enabled()).isTrue();
   }
 
@@ -67,7 +67,7 @@ class ConfigLoaderTest {
     assertThat(config.http().host()).isEqualTo("127.0.0.1");
     assertThat(config.ingest().batchMaxEvents()).isEqualTo(10);
     assertThat(config.rateLimit().enabled()).isFalse();
-    assertThat(config.allowPrivateNetworks()).isTrue();
+    assertThat(config.webhooks().allowPrivateNetworks()).isTrue();
     assertThat(config.database().url()).isEqualTo("postgresql://u:p@db.example:5432/echotag");
     assertThat(config.database().embedded()).isFalse();
     assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/echotag"));

@@ -200,6 +200,17 @@ class SessionizerTest {
   }
 
   @Test
+  @DisplayName("a direct visit keeps no referrer even when a later page of the session has one")
+  void directVisitStaysDirect() {
+    Instant t0 = Instant.parse("2025-01-27T10:00:00Z");
+    Sessionizer.Result result = Sessionizer.assign(null, 1_800_000, List.of(
+        new Sessionizer.Item(t0, null, "https://shop.example/", null),
+        new Sessionizer.Item(t0.plusSeconds(10), null, "https://shop.example/p/1", "https://shop.example/")),
+        () -> "ses_new");
+    assertThat(result.aggregates().get(0).referrer()).isNull();
+  }
+
+  @Test
   @DisplayName("the session's referrer is the earliest event's referrer, not a later one's")
   void referrer() {
     Sessionizer.Result result = Sessionizer.assign(null, TIMEOUT, List.of(
