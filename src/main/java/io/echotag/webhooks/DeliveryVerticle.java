@@ -60,7 +60,8 @@ public final class DeliveryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = services.pool();
-    sender = new DeliverySender(vertx, services.config().webhooks(), services.config().webhooks().timeoutMs());
+    sender = new DeliverySender(vertx, services.config().webhooks(), services.config().webhooks().timeoutMs(),
+        services.config().delivery().maxInFlight());
     Gauge.builder("echotag.webhook.deliveries.pending", pending, AtomicLong::get)
         .description("Deliveries waiting for an attempt (pending or retrying)").register(services.registry());
     vertx.eventBus().consumer(Addresses.DELIVERIES_WAKE, message -> poll());
