@@ -43,6 +43,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private final Breakers breakers;
   private final String owner = Ids.next("node");
   private final Map<String, Integer> perEndpoint = new HashMap<>();
+  private final Set<String> sending = new HashSet<>();
   private final AtomicLong pending = new AtomicLong();
   private Pool pool;
   private DeliverySender sender;
@@ -106,7 +107,13 @@ public final class DeliveryVerticle extends VerticleBase {
           if (ar.succeeded()) {
             for (Row row : ar.result()) {
               claimed++;
-              deliver(ClaimedDelivery.from(row));
+              ClaimedDelivery delivery = ClaimedDelivery.from(row);
+              // Back because its lease ran out while this node still sends it (a request may outlast
+              // lease_seconds): the claim has renewed the lease. Sending it again would send it twice,
+              // and the older attempt's late result would overwrite the newer one's.
+              if (!sending.contains(delivery.id())) {
+                deliver(delivery);
+              }
             }
           } else {
             LOG.debug("Claiming deliveries failed: {}", ar.cause().toString());
@@ -131,6 +138,7 @@ public final class DeliveryVerticle extends VerticleBase {
 
   private void deliver(ClaimedDelivery delivery) {
     inFlight++;
+    sending.add(delivery.id());
     perEndpoint.merge(delivery.endpoint(), 1, Integer::sum);
     attempt(delivery).onComplete(ar -> {
       if (ar.failed()) {
@@ -138,6 +146,7 @@ public final class DeliveryVerticle extends VerticleBase {
             delivery.id(), ar.cause().toString());
       }
       inFlight--;
+      sending.remove(delivery.id());
       perEndpoint.computeIfPresent(delivery.endpoint(), (k, n) -> n <= 1 ? null : n - 1);
       checkIdle();
       poll();
