@@ -55,7 +55,7 @@ class WebhookDeliveryTest {
         .put("headers", new JsonObject().put("X-Team", "growth").put("Authorization", "Bearer tok_1234")));
 
     JsonObject event = Hooks.track(api, project, "page_view", new JsonObject().put("url", "https://shop.test/")
-        .put("title", "Home"));
+        .put("title", "Caf\u00e9 \u2615 \u00fcber \ud83d\ude80"));
     String deliveryId = Hooks.deliveryFor(gateway, hook.getString("id"), event.getString("id"));
 
     Received request = receiver.await("/deliver/basic", 1, 10_000).get(0);
@@ -90,7 +90,46 @@ class WebhookDeliveryTest {
     assertThat(logs.get(0).getInteger("status_code")).isEqualTo(200);
     assertThat(logs.get(0).getString("event_id")).isEqualTo(event.getString("id"));
     assertThat(logs.get(0).getString("delivery_id")).isEqualTo(deliveryId);
+    JsonObject loggedHeaders = logs.get(0).getJsonObject("request").getJsonObject("headers");
+    assertThat(loggedHeaders.getString("Authorization")).as("the webhook's secret header is masked in the logs")
+        .isEqualTo("****1234");
+    assertThat(loggedHeaders.getString("X-Team")).isEqualTo("growth");
+    assertThat(logs.get(0).encode()).doesNotContain("tok_1234");
     assertThat(receiver.requests("/deliver/basic")).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("every event of a batch becomes a delivery, and an idempotent repeat queues none")
+  void batchAndRepeats() {
+    String project = Hooks.newProject(api);
+    JsonObject hook = Hooks.createWebhook(api, new JsonObject().put("project_id", project).put("name", "batch")
+        .put("url", receiver.url("/deliver/batch")));
+    JsonArray events = new JsonArray();
+    for (int i = 0; i < 3; i++) {
+      events.add(new JsonObject().put("event_type", "add_to_cart").put("visitor_id", "vis_b" + i)
+          .put("data", new JsonObject().put("i", i)));
+    }
+
+    Api.Response batch = api.post("/v1/events/batch", new JsonObject().put("project_id", project)
+        .put("events", events));
+    assertThat(batch.status()).as("%s", batch).isEqualTo(200);
+    assertThat(batch.json().getInteger("accepted")).isEqualTo(3);
+
+    List<Received> received = receiver.await("/deliver/batch", 3, 10_000);
+    assertThat(received.stream().map(r -> r.json().getJsonObject("data").getString("id")))
+        .containsExactlyInAnyOrderElementsOf(batch.json().getJsonArray("ids").stream().map(Object::toString)
+            .toList());
+
+    JsonObject keyed = new JsonObject().put("project_id", project).put("event_type", "purchase")
+        .put("visitor_id", "vis_repeat");
+    Api.Response first = api.send("POST", "/v1/events", keyed, "Idempotency-Key", "order-991");
+    Api.Response repeat = api.send("POST", "/v1/events", keyed, "Idempotency-Key", "order-991");
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(repeat.status()).isEqualTo(200);
+    assertThat(repeat.json().getString("id")).isEqualTo(first.json().getString("id"));
+    assertThat(gateway.count("SELECT count(*) FROM deliveries WHERE webhook_id = $1 AND event_id = $2",
+        hook.getString("id"), first.json().getString("id"))).isEqualTo(1);
+    receiver.await("/deliver/batch", 4, 10_000);
   }
 
   @Test

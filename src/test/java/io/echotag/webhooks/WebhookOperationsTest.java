@@ -204,5 +204,42 @@ class WebhookOperationsTest {
     String expectedOld = StandardWebhooks.expectedSignature(oldSecret, id, timestamp, request.body());
     String expectedNew = StandardWebhooks.expectedSignature(newSecret, id, timestamp, request.body());
     assertThat(signatures).containsExactlyInAnyOrder(expectedOld, expectedNew);
+
+    JsonObject tested = api.post("/v1/webhooks/" + hook.getString("id") + "/test?project_id=" + project, null)
+        .json();
+    Received testSend = receiver.await(path, 2, 5_000).get(1);
+    assertThat(testSend.header("webhook-id")).isEqualTo(tested.getString("delivery_id"));
+    assertThat(StandardWebhooks.signatures(testSend.header("webhook-signature")))
+        .as("a test send during the grace period is signed with both secrets too")
+        .containsExactlyInAnyOrder(
+            StandardWebhooks.expectedSignature(oldSecret, testSend.header("webhook-id"),
+                testSend.header("webhook-timestamp"), testSend.body()),
+            StandardWebhooks.expectedSignature(newSecret, testSend.header("webhook-id"),
+                testSend.header("webhook-timestamp"), testSend.body()));
+  }
+
+  @Test
+  @DisplayName("logs with status=pending list deliveries not attempted yet, as attempt 0 with their due time")
+  void pendingLogs() {
+    String project = Hooks.newProject(api);
+    // The event comes first, the webhook after: only the row inserted below is queued for it.
+    String eventId = Hooks.track(api, project, "purchase", new JsonObject()).getString("id");
+    String hook = Hooks.createWebhook(api, project, receiver.url("/ops/pending"), Hooks.retry(3, 100, 2, 1000))
+        .getString("id");
+    String deliveryId = "del_later" + System.nanoTime();
+    gateway.sql("INSERT INTO deliveries (project_id, id, endpoint, webhook_id, event_id, event_type, "
+        + "next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'purchase', "
+        + "now() + interval '1 hour', now(), now())", project, deliveryId, "wh:" + hook, hook, eventId);
+
+    List<JsonObject> pending = Hooks.logs(api, project, hook, "status=pending");
+
+    assertThat(pending).hasSize(1);
+    assertThat(pending.get(0).getString("delivery_id")).isEqualTo(deliveryId);
+    assertThat(pending.get(0).getInteger("attempt")).isZero();
+    assertThat(pending.get(0).getString("status")).isEqualTo("pending");
+    assertThat(pending.get(0).getString("event_id")).isEqualTo(eventId);
+    assertThat(Times.parseInstant(pending.get(0).getString("next_retry_at")))
+        .isAfter(java.time.Instant.now().plusSeconds(3000));
+    assertThat(receiver.requests("/ops/pending")).isEmpty();
   }
 }
