@@ -6,6 +6,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.HttpRequest;
@@ -58,13 +59,22 @@ public final class DeliverySender {
   private final int timeoutMs;
 
   public DeliverySender(Vertx vertx, EchoTagConfig.Webhooks config, int timeoutMs) {
+    this(vertx, config, timeoutMs, new PoolOptions().getHttp1MaxSize());
+  }
+
+  /**
+   * @param connectionsPerServer how many connections one server (address and port) may hold. The
+   *     delivery engine passes its whole in-flight budget: endpoints are bounded by the engine, and a
+   *     smaller pool would queue a healthy webhook's requests behind a hung one on the same host.
+   */
+  public DeliverySender(Vertx vertx, EchoTagConfig.Webhooks config, int timeoutMs, int connectionsPerServer) {
     this.vertx = vertx;
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent(USER_AGENT)
         .setFollowRedirects(false)
         .setForceSni(true)
         .setVerifyHost(true)
-        .setKeepAlive(true));
+        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connectionsPerServer));
     this.guard = new AddressGuard(config.allowPrivateNetworks());
     this.connectTimeoutMs = config.connectTimeoutMs();
     this.timeoutMs = timeoutMs;

@@ -43,6 +43,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private final Breakers breakers;
   private final String owner = Ids.next("node");
   private final Map<String, Integer> perEndpoint = new HashMap<>();
+  private final Set<String> sending = new HashSet<>();
   private final AtomicLong pending = new AtomicLong();
   private Pool pool;
   private DeliverySender sender;
@@ -60,7 +61,8 @@ public final class DeliveryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = services.pool();
-    sender = new DeliverySender(vertx, services.config().webhooks(), services.config().webhooks().timeoutMs());
+    sender = new DeliverySender(vertx, services.config().webhooks(), services.config().webhooks().timeoutMs(),
+        services.config().delivery().maxInFlight());
     Gauge.builder("echotag.webhook.deliveries.pending", pending, AtomicLong::get)
         .description("Deliveries waiting for an attempt (pending or retrying)").register(services.registry());
     vertx.eventBus().consumer(Addresses.DELIVERIES_WAKE, message -> poll());
@@ -105,7 +107,13 @@ public final class DeliveryVerticle extends VerticleBase {
           if (ar.succeeded()) {
             for (Row row : ar.result()) {
               claimed++;
-              deliver(ClaimedDelivery.from(row));
+              ClaimedDelivery delivery = ClaimedDelivery.from(row);
+              // Back because its lease ran out while this node still sends it (a request may outlast
+              // lease_seconds): the claim has renewed the lease. Sending it again would send it twice,
+              // and the older attempt's late result would overwrite the newer one's.
+              if (!sending.contains(delivery.id())) {
+                deliver(delivery);
+              }
             }
           } else {
             LOG.debug("Claiming deliveries failed: {}", ar.cause().toString());
@@ -130,6 +138,7 @@ public final class DeliveryVerticle extends VerticleBase {
 
   private void deliver(ClaimedDelivery delivery) {
     inFlight++;
+    sending.add(delivery.id());
     perEndpoint.merge(delivery.endpoint(), 1, Integer::sum);
     attempt(delivery).onComplete(ar -> {
       if (ar.failed()) {
@@ -137,6 +146,7 @@ public final class DeliveryVerticle extends VerticleBase {
             delivery.id(), ar.cause().toString());
       }
       inFlight--;
+      sending.remove(delivery.id());
       perEndpoint.computeIfPresent(delivery.endpoint(), (k, n) -> n <= 1 ? null : n - 1);
       checkIdle();
       poll();

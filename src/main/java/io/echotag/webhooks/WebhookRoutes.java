@@ -154,7 +154,7 @@ public final class WebhookRoutes {
               .put("data", data != null ? data : new JsonObject().put("message", "A test event from EchoTag"));
           WebhookInput webhook = input(row);
           DeliverySender.Request request = new DeliverySender.Request(deliveryId, webhook.url(), webhook.method(),
-              webhook.headers(), payload.encode(), List.of(webhook.secret()));
+              webhook.headers(), payload.encode(), signingSecrets(row));
           return TestSends.send(services.pool(), sender, project.id(), row.getString("id"), null, request);
         }))
         .map(Reply::ok);
@@ -284,6 +284,16 @@ public final class WebhookRoutes {
 
   static ApiError notFound(String id) {
     return ApiError.notFound("webhook_not_found", "No webhook " + id + " in this project");
+  }
+
+  /** The secrets in force: the current one, and the previous one during a rotation's grace period. */
+  static List<String> signingSecrets(Row row) {
+    java.time.OffsetDateTime previousUntil = row.getOffsetDateTime("previous_secret_expires_at");
+    if (row.getString("previous_secret") != null && previousUntil != null
+        && previousUntil.isAfter(java.time.OffsetDateTime.now())) {
+      return List.of(row.getString("secret"), row.getString("previous_secret"));
+    }
+    return List.of(row.getString("secret"));
   }
 
   static WebhookInput input(Row row) {
