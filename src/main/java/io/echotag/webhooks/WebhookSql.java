@@ -42,10 +42,14 @@ final class WebhookSql {
       + "AND attempts = 0 AND ($3::timestamptz IS NULL OR created_at >= $3) "
       + "AND ($4::timestamptz IS NULL OR created_at < $4) ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6";
 
+  /**
+   * A test send is stored as {@code failed} until its one attempt is recorded, so the engine never
+   * picks it up: if the node dies mid-send, it is not sent again later (it can be retried by hand).
+   */
   static final String INSERT_TEST_DELIVERY = "INSERT INTO deliveries (project_id, id, endpoint, webhook_id, "
       + "integration_id, event_type, url, method, headers, body, status, attempts, next_attempt_at, lease_owner, "
       + "lease_expires_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'test_event', $6, $7, $8, $9, "
-      + "'pending', 0, now(), 'test', now() + interval '1 hour', now(), now())";
+      + "'failed', 0, now(), NULL, NULL, now(), now())";
 
   static final String FINISH_TEST_DELIVERY = "WITH attempt AS (INSERT INTO delivery_attempts (project_id, id, "
       + "delivery_id, webhook_id, event_type, attempt, status, status_code, duration_ms, error_code, error, request, "
