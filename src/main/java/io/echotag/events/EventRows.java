@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
 /** Maps {@code events} rows to the API's event object. */
-final class EventRows {
+public final class EventRows {
   static final String COLUMNS = "project_id, id, event_type, visitor_id, session_id, data, \"timestamp\", received_at";
 
   /** What an event caused: its trigger executions and every delivery for it (subscriptions and actions). */
@@ -19,7 +19,8 @@ final class EventRows {
   private EventRows() {
   }
 
-  static JsonObject json(Row row) {
+  /** The API's event object from a row holding the event columns. */
+  public static JsonObject json(Row row) {
     return new JsonObject()
         .put("id", row.getString("id"))
         .put("project_id", row.getString("project_id"))

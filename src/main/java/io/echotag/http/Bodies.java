@@ -33,6 +33,12 @@ public final class Bodies {
     throw ApiError.badRequest("invalid_json", "The request body must be a JSON object", null);
   }
 
+  /** The {@code project_id} a request names: from the body, else from the query; null for the key's default. */
+  public static String projectId(RoutingContext ctx, JsonObject body) {
+    String fromBody = string(body, "project_id", 100);
+    return fromBody != null ? fromBody : Query.string(ctx, "project_id");
+  }
+
   /** Fails with {@code Missing required fields: a, b} when any of {@code fields} is absent, null or "". */
   public static void require(JsonObject body, String... fields) {
     List<String> missing = new ArrayList<>();

@@ -63,7 +63,7 @@ public final class IntegrationRoutes {
     String name = Bodies.string(body, "name", 200);
     JsonObject config = IntegrationConfig.validate(type, Bodies.object(body, "config"), null, guard);
     Boolean active = Bodies.bool(body, "is_active");
-    return project(ctx, projectId(ctx, body))
+    return project(ctx, Bodies.projectId(ctx, body))
         .compose(project -> services.pool().preparedQuery("INSERT INTO integrations (" + COLUMNS + ") VALUES "
                 + "($1, $2, $3, $4, $5, $6, $7, $7) RETURNING " + COLUMNS)
             .execute(Tuple.of(project.id(), Ids.next("int"), type, name, config, active == null || active,
@@ -88,7 +88,7 @@ public final class IntegrationRoutes {
 
   private Future<Reply> update(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx);
-    return project(ctx, projectId(ctx, body))
+    return project(ctx, Bodies.projectId(ctx, body))
         .compose(project -> integration(project, ctx.pathParam("id")).compose(row -> {
           String name = body.containsKey("name") ? Bodies.string(body, "name", 200) : row.getString("name");
           if (name == null) {
@@ -122,7 +122,7 @@ public final class IntegrationRoutes {
 
   private Future<Reply> test(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx);
-    return project(ctx, projectId(ctx, body)).compose(project -> integration(project, ctx.pathParam("id"))
+    return project(ctx, Bodies.projectId(ctx, body)).compose(project -> integration(project, ctx.pathParam("id"))
         .compose(row -> {
           String deliveryId = Ids.next("del");
           DeliverySender.Request request = IntegrationConfig.testRequest(deliveryId, project.id(),
@@ -147,10 +147,6 @@ public final class IntegrationRoutes {
     return services.projects().resolve(Auth.principal(ctx), requested);
   }
 
-  private static String projectId(RoutingContext ctx, JsonObject body) {
-    String fromBody = Bodies.string(body, "project_id", 100);
-    return fromBody != null ? fromBody : Query.string(ctx, "project_id");
-  }
 
   static ApiError notFound(String id) {
     return ApiError.notFound("integration_not_found", "No integration " + id + " in this project");

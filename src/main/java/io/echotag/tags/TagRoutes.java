@@ -49,7 +49,7 @@ public final class TagRoutes {
     String name = Bodies.string(body, "name", Tags.NAME_MAX);
     String description = Bodies.string(body, "description", 1000);
     String color = color(body, DEFAULT_COLOR);
-    return project(ctx, projectId(ctx, body))
+    return project(ctx, Bodies.projectId(ctx, body))
         .compose(project -> services.pool().preparedQuery(TagSql.INSERT)
             .execute(Tuple.of(Ids.next("tag"), project.id(), name, description, color, Times.utc(Instant.now()))))
         .map(rows -> Reply.created(Tags.json(rows.iterator().next()).put("visitor_count", 0)))
@@ -80,7 +80,7 @@ public final class TagRoutes {
     String id = ctx.pathParam("id");
     JsonObject body = Bodies.object(ctx);
     String[] newName = new String[1];
-    return project(ctx, projectId(ctx, body))
+    return project(ctx, Bodies.projectId(ctx, body))
         .compose(project -> Tags.byId(services.pool(), project.id(), id).compose(current -> {
           newName[0] = body.containsKey("name") ? Bodies.string(body, "name", Tags.NAME_MAX)
               : current.getString("name");
@@ -131,9 +131,4 @@ public final class TagRoutes {
     return e;
   }
 
-  /** {@code project_id} from the body, else from the query. */
-  private static String projectId(RoutingContext ctx, JsonObject body) {
-    String fromBody = Bodies.string(body, "project_id", 100);
-    return fromBody != null ? fromBody : Query.string(ctx, "project_id");
-  }
 }

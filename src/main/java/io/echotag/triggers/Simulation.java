@@ -2,6 +2,7 @@ package io.echotag.triggers;
 
 import io.echotag.Services;
 import io.echotag.common.Times;
+import io.echotag.events.EventRows;
 import io.echotag.http.ApiError;
 import io.echotag.http.Auth;
 import io.echotag.http.Bodies;
@@ -43,7 +44,7 @@ final class Simulation {
     Instant end = instant(body, "end_date", true);
     int limit = Bodies.number(body, "limit", 1, MAX_LIMIT) == null ? DEFAULT_LIMIT
         : Bodies.number(body, "limit", 1, MAX_LIMIT).intValue();
-    return services.projects().resolve(Auth.principal(ctx), TriggerRoutes.projectId(ctx, body))
+    return services.projects().resolve(Auth.principal(ctx), Bodies.projectId(ctx, body))
         .compose(project -> TriggerRoutes.trigger(services, project, ctx.pathParam("id")).compose(row -> {
           Trigger trigger = Trigger.from(row);
           return services.pool().preparedQuery(EVENTS).execute(Tuple.of(project.id(), trigger.eventType(),
@@ -56,7 +57,7 @@ final class Simulation {
   private static Future<JsonObject> judge(Services services, Trigger trigger, Iterable<Row> rows) {
     List<JsonObject> matched = new ArrayList<>();
     for (Row row : rows) {
-      JsonObject event = TriggerEngine.eventJson(row);
+      JsonObject event = EventRows.json(row);
       if (trigger.conditions().matches(new EvalContext(event, visitorStub(event)))) {
         matched.add(event);
       }
@@ -99,7 +100,7 @@ final class Simulation {
             event.getString("visitor_id"), Times.utc(at), Times.utc(until), event.getString("id")))
         .map(later -> {
           for (Row row : later) {
-            if (trigger.conditions().cancelledBy(new EvalContext(TriggerEngine.eventJson(row), visitorStub(event)))) {
+            if (trigger.conditions().cancelledBy(new EvalContext(EventRows.json(row), visitorStub(event)))) {
               return false;
             }
           }

@@ -3,6 +3,7 @@ package io.echotag.triggers;
 import io.echotag.Services;
 import io.echotag.common.Ids;
 import io.echotag.common.Times;
+import io.echotag.events.EventRows;
 import io.echotag.events.IngestBuffer;
 
 import io.micrometer.core.instrument.Counter;
@@ -161,7 +162,7 @@ final class TriggerEngine {
             event.getString("visitor_id"), Times.utc(Instant.parse(event.getString("timestamp"))), event.getString("id")))
         .map(rows -> {
           for (Row later : rows) {
-            JsonObject laterEvent = eventJson(later);
+            JsonObject laterEvent = EventRows.json(later);
             if (trigger.conditions().cancelledBy(new EvalContext(laterEvent, visitor))) {
               return "a " + laterEvent.getString("event_type") + " event (" + laterEvent.getString("id")
                   + ") arrived during the wait";
@@ -281,7 +282,7 @@ final class TriggerEngine {
           List<String> vProjects = new ArrayList<>();
           List<String> vIds = new ArrayList<>();
           for (Row row : events) {
-            JsonObject event = eventJson(row);
+            JsonObject event = EventRows.json(row);
             loaded.events.put(event.getString("id"), event);
             vProjects.add(event.getString("project_id"));
             vIds.add(event.getString("visitor_id"));
@@ -304,17 +305,6 @@ final class TriggerEngine {
         });
   }
 
-  static JsonObject eventJson(Row row) {
-    return new JsonObject()
-        .put("id", row.getString("id"))
-        .put("project_id", row.getString("project_id"))
-        .put("event_type", row.getString("event_type"))
-        .put("visitor_id", row.getString("visitor_id"))
-        .put("session_id", row.getString("session_id"))
-        .put("data", row.getJsonObject("data"))
-        .put("timestamp", Times.format(row.getOffsetDateTime("timestamp")))
-        .put("received_at", Times.format(row.getOffsetDateTime("received_at")));
-  }
 
   private Future<Batch> inTransaction(java.util.function.Function<SqlConnection, Future<Batch>> work) {
     return services.pool().getConnection().compose(conn -> conn.query("BEGIN").execute()

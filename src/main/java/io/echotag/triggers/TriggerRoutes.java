@@ -88,7 +88,7 @@ public final class TriggerRoutes {
   private Future<Reply> create(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx);
     Definition d = read(body, null);
-    return project(ctx, projectId(ctx, body))
+    return project(ctx, Bodies.projectId(ctx, body))
         .compose(project -> services.pool().preparedQuery(TriggerSql.INSERT).execute(Tuple.tuple()
             .addString(project.id()).addString(Ids.next("trig")).addString(d.name).addString(d.description)
             .addString(d.eventType).addValue(d.conditions).addValue(d.actions).addValue(d.frequencyCap)
@@ -114,7 +114,7 @@ public final class TriggerRoutes {
   private Future<Reply> update(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx);
     String id = ctx.pathParam("id");
-    return project(ctx, projectId(ctx, body))
+    return project(ctx, Bodies.projectId(ctx, body))
         .compose(project -> trigger(services, project, id).compose(row -> {
           Definition next = read(body, definition(row));
           return services.pool().withTransaction(conn -> conn.preparedQuery(TriggerSql.UPDATE).execute(Tuple.tuple()
@@ -163,10 +163,6 @@ public final class TriggerRoutes {
     });
   }
 
-  static String projectId(RoutingContext ctx, JsonObject body) {
-    String fromBody = Bodies.string(body, "project_id", 100);
-    return fromBody != null ? fromBody : Query.string(ctx, "project_id");
-  }
 
   static ApiError notFound(String id) {
     return ApiError.notFound("trigger_not_found", "No trigger " + id + " in this project");

@@ -81,7 +81,7 @@ public final class VisitorRoutes {
     String email = Bodies.string(body, "email", EMAIL_MAX);
     String name = Bodies.string(body, "name", NAME_MAX);
     JsonObject traits = Bodies.object(body, "traits");
-    return project(ctx, projectId(ctx, body))
+    return project(ctx, Bodies.projectId(ctx, body))
         .compose(project -> services.pool().preparedQuery(VisitorSql.UPDATE)
             // The JsonObject itself: a String bound to a jsonb parameter is sent as a JSON string.
             .execute(Tuple.of(project.id(), visitorId, email, name, traits))
@@ -112,7 +112,7 @@ public final class VisitorRoutes {
     if (tagId == null && tagName == null) {
       throw ApiError.badRequest("missing_fields", "Missing required fields: tag_id or tag", "tag_id");
     }
-    return project(ctx, projectId(ctx, body)).compose(project -> services.pool().withTransaction(conn ->
+    return project(ctx, Bodies.projectId(ctx, body)).compose(project -> services.pool().withTransaction(conn ->
         conn.preparedQuery(VisitorSql.EXISTS).execute(Tuple.of(project.id(), visitorId))
             .compose(rows -> rows.size() == 0 ? Future.failedFuture(notFound(visitorId))
                 : tagId != null ? Tags.byId(conn, project.id(), tagId) : Tags.ensure(conn, project.id(), tagName))
@@ -148,10 +148,6 @@ public final class VisitorRoutes {
     return services.projects().resolve(Auth.principal(ctx), requested);
   }
 
-  private static String projectId(RoutingContext ctx, JsonObject body) {
-    String fromBody = Bodies.string(body, "project_id", 100);
-    return fromBody != null ? fromBody : Query.string(ctx, "project_id");
-  }
 
   private static Reply assignment(String visitorId, JsonObject tag, Row row, int status) {
     return new Reply(status, new JsonObject()

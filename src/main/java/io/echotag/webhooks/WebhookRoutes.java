@@ -68,7 +68,7 @@ public final class WebhookRoutes {
     JsonObject body = Bodies.object(ctx);
     WebhookInput input = WebhookInput.read(body, WebhookInput.defaults(), true, guard);
     String secret = input.secret() != null ? input.secret() : Signer.newSecret();
-    return project(ctx, projectId(ctx, body))
+    return project(ctx, Bodies.projectId(ctx, body))
         .compose(project -> resolvable(input.url()).map(project))
         .compose(project -> services.pool().preparedQuery(WebhookSql.INSERT).execute(Tuple.tuple()
             .addString(project.id())
@@ -101,7 +101,7 @@ public final class WebhookRoutes {
   /** {@code PUT} replaces every field (absent ones take their defaults); {@code PATCH} changes the given ones. */
   private Future<Reply> update(RoutingContext ctx, boolean replace) {
     JsonObject body = Bodies.object(ctx);
-    return project(ctx, projectId(ctx, body))
+    return project(ctx, Bodies.projectId(ctx, body))
         .compose(project -> webhook(project, ctx.pathParam("id")).compose(row -> {
           WebhookInput current = input(row);
           WebhookInput base = replace ? WebhookInput.defaults() : current;
@@ -143,7 +143,7 @@ public final class WebhookRoutes {
   private Future<Reply> test(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx);
     JsonObject data = Bodies.object(body, "test_data");
-    return project(ctx, projectId(ctx, body)).compose(project -> webhook(project, ctx.pathParam("id"))
+    return project(ctx, Bodies.projectId(ctx, body)).compose(project -> webhook(project, ctx.pathParam("id"))
         .compose(row -> {
           String deliveryId = Ids.next("del");
           JsonObject payload = new JsonObject()
@@ -211,7 +211,7 @@ public final class WebhookRoutes {
       throw ApiError.invalid("since", "since must be an ISO-8601 instant");
     }
     String id = ctx.pathParam("id");
-    return project(ctx, projectId(ctx, body))
+    return project(ctx, Bodies.projectId(ctx, body))
         .compose(project -> webhook(project, id).compose(row -> services.pool().preparedQuery(WebhookSql.RECOVER)
             .execute(Tuple.of(project.id(), id, Times.utc(since)))))
         .map(rows -> {
@@ -277,10 +277,6 @@ public final class WebhookRoutes {
     vertx.eventBus().publish(Addresses.DELIVERIES_WAKE, null);
   }
 
-  static String projectId(RoutingContext ctx, JsonObject body) {
-    String fromBody = Bodies.string(body, "project_id", 100);
-    return fromBody != null ? fromBody : Query.string(ctx, "project_id");
-  }
 
   static ApiError notFound(String id) {
     return ApiError.notFound("webhook_not_found", "No webhook " + id + " in this project");
