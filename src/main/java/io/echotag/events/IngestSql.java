@@ -84,6 +84,9 @@ final class IngestSql {
       + "AND t.id IS DISTINCT FROM u.source AND u.depth < " + IngestSql.MAX_DEPTH + " "
       + "ON CONFLICT DO NOTHING";
 
-  /** Derived events deeper than this start no trigger. */
+  /**
+   * Derived events this deep start no trigger ({@code depth < MAX_DEPTH} above): an event from a
+   * client is depth 0, so at most three triggers run in a row and the third's event ends the chain.
+   */
   static final int MAX_DEPTH = 3;
 }

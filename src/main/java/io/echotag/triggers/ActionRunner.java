@@ -66,10 +66,10 @@ final class ActionRunner {
           .compose(tagId -> conn.preparedQuery("DELETE FROM visitor_tags WHERE project_id = $1 AND visitor_id = $2 "
               + "AND tag_id = $3").execute(Tuple.of(project, visitorId, tagId)))
           .map(result);
+      // The JsonObject itself: a String bound to a jsonb parameter is sent as a JSON string.
       case "update_visitor" -> conn.preparedQuery("UPDATE visitors SET traits = traits || $3::jsonb "
               + "WHERE project_id = $1 AND visitor_id = $2")
-          .execute(Tuple.of(project, visitorId, ((JsonObject) Templates.render(action.getJsonObject("traits"), ctx))
-              .encode()))
+          .execute(Tuple.of(project, visitorId, Templates.render(action.getJsonObject("traits"), ctx)))
           .map(result);
       case "track_event" -> Future.succeededFuture(emitted == null || emitted.containsKey("error")
           ? result.put("status", "failed").put("error", emitted == null ? "not emitted" : emitted.getString("error"))

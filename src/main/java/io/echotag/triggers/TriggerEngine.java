@@ -18,19 +18,21 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Turns trigger work and due waits into executions. Each batch runs in one transaction that
  * holds the claimed rows ({@code FOR UPDATE SKIP LOCKED}, so replicas share the work), records
  * the executions with their actions' effects and deletes the work: nothing runs twice, nothing
- * is lost. Derived events ({@code track_event}) are emitted through the ingest path just before,
- * under an idempotency key of the execution, so a replayed batch finds them instead of emitting
- * them again.
+ * is lost. Derived events ({@code track_event}) are emitted through the ingest path before any
+ * write of the batch ({@link Plan}), under an idempotency key of the execution, so a replayed
+ * batch finds them instead of emitting them again.
  */
 final class TriggerEngine {
   private final Services services;
@@ -81,7 +83,7 @@ final class TriggerEngine {
   }
 
   private Future<Batch> evaluateWork(SqlConnection conn, List<Row> work, Loaded loaded) {
-    Future<Boolean> chain = Future.succeededFuture(false);
+    Plan plan = new Plan(conn);
     String[] triggerIds = new String[work.size()];
     String[] eventIds = new String[work.size()];
     for (int i = 0; i < work.size(); i++) {
@@ -103,54 +105,124 @@ final class TriggerEngine {
         continue;
       }
       int depth = row.getInteger("depth");
-      chain = chain.compose(queued -> {
-        if (trigger.conditions().waits()) {
-          Instant due = Instant.parse(event.getString("timestamp")).plusMillis(trigger.conditions().waitMs());
-          return conn.preparedQuery(TriggerSql.UPSERT_WAITING).execute(Tuple.tuple()
-                  .addString(trigger.projectId()).addString(Ids.next("exec")).addString(trigger.id())
-                  .addString(event.getString("id")).addString(event.getString("visitor_id")).addInteger(depth)
-                  .addOffsetDateTime(Times.utc(due)))
-              .map(v -> {
-                executed("waiting");
-                return queued;
-              });
-        }
-        String executionId = Ids.next("exec");
-        return capped(conn, trigger, event).compose(capped -> capped ? Future.succeededFuture(queued)
-            : execute(conn, trigger, event, visitor, executionId, depth, null).map(q -> q || queued));
-      });
+      if (trigger.conditions().waits()) {
+        Instant due = Instant.parse(event.getString("timestamp")).plusMillis(trigger.conditions().waitMs());
+        plan.thenWrite(() -> conn.preparedQuery(TriggerSql.UPSERT_WAITING).execute(Tuple.tuple()
+                .addString(trigger.projectId()).addString(Ids.next("exec")).addString(trigger.id())
+                .addString(event.getString("id")).addString(event.getString("visitor_id")).addInteger(depth)
+                .addOffsetDateTime(Times.utc(due)))
+            .map(v -> {
+              executed("waiting");
+              return false;
+            }));
+        continue;
+      }
+      plan.decide(() -> capped(conn, plan, trigger, event).compose(capped -> capped ? Future.succeededFuture()
+          : plan.run(trigger, event, visitor, Ids.next("exec"), depth, null)));
     }
-    return chain.compose(queued -> conn.preparedQuery(TriggerSql.DELETE_WORK)
+    return plan.apply().compose(queued -> conn.preparedQuery(TriggerSql.DELETE_WORK)
         .execute(Tuple.tuple().addArrayOfString(triggerIds).addArrayOfString(eventIds))
         .map(v -> new Batch(work.size(), queued)));
   }
 
   private Future<Batch> finishWaits(SqlConnection conn, List<Row> due, Loaded loaded) {
-    Future<Boolean> chain = Future.succeededFuture(false);
+    Plan plan = new Plan(conn);
     for (Row row : due) {
       String executionId = row.getString("id");
       Trigger trigger = loaded.triggers.get(row.getString("trigger_id"));
       JsonObject event = loaded.events.get(row.getString("event_id"));
-      chain = chain.compose(queued -> {
-        if (trigger == null || !trigger.active()) {
-          return cancel(conn, executionId, "the trigger was deactivated or deleted").map(queued);
+      if (trigger == null || !trigger.active()) {
+        plan.thenWrite(() -> cancel(conn, executionId, "the trigger was deactivated or deleted").map(false));
+        continue;
+      }
+      if (event == null) {
+        plan.thenWrite(() -> cancel(conn, executionId, "the triggering event was erased").map(false));
+        continue;
+      }
+      JsonObject visitor = loaded.visitor(event);
+      plan.decide(() -> brokenWait(conn, trigger, event, visitor).compose(reason -> {
+        if (reason != null) {
+          plan.write(() -> cancel(conn, executionId, reason).map(false));
+          return Future.succeededFuture();
         }
-        if (event == null) {
-          return cancel(conn, executionId, "the triggering event was erased").map(queued);
-        }
-        JsonObject visitor = loaded.visitor(event);
-        return brokenWait(conn, trigger, event, visitor).compose(reason -> {
-          if (reason != null) {
-            return cancel(conn, executionId, reason).map(queued);
+        return capped(conn, plan, trigger, event).compose(capped -> {
+          if (capped) {
+            plan.write(() -> cancel(conn, executionId, "frequency cap: the trigger fired for this visitor recently")
+                .map(false));
+            return Future.succeededFuture();
           }
-          return capped(conn, trigger, event).compose(capped -> capped
-              ? cancel(conn, executionId, "frequency cap: the trigger fired for this visitor recently").map(queued)
-              : execute(conn, trigger, event, visitor, executionId, row.getInteger("depth"), executionId)
-                  .map(q -> q || queued));
+          return plan.run(trigger, event, visitor, executionId, row.getInteger("depth"), executionId);
         });
+      }));
+    }
+    return plan.apply().map(queued -> new Batch(due.size(), queued));
+  }
+
+  /**
+   * A batch in two phases. First every decision (conditions, wait conditions, caps) and every
+   * derived event of the batch; then, in order, the writes: actions, executions, waits. Derived
+   * events go through the ingest path on another connection, which locks the visitor's row. Had
+   * an earlier execution of this batch already tagged or updated that visitor in this
+   * transaction, the ingest would wait for this transaction and this transaction for the ingest,
+   * a deadlock PostgreSQL cannot see: the engine would stop for good. So nothing of the batch
+   * writes until all its derived events are stored.
+   */
+  private final class Plan {
+    private final SqlConnection conn;
+    private final List<Supplier<Future<Boolean>>> writes = new ArrayList<>();
+    private final Set<String> running = new HashSet<>();
+    private Future<Void> deciding = Future.succeededFuture();
+
+    Plan(SqlConnection conn) {
+      this.conn = conn;
+    }
+
+    /** Adds a decision step; steps run one after the other, in the order they were added. */
+    void decide(Supplier<Future<Void>> step) {
+      deciding = deciding.compose(v -> step.get());
+    }
+
+    /**
+     * Adds a write (completing with whether it queued deliveries) after the decisions added so
+     * far. Outside a decision step only: {@link #apply} has already chained on the decisions.
+     */
+    void thenWrite(Supplier<Future<Boolean>> write) {
+      decide(() -> {
+        writes.add(write);
+        return Future.succeededFuture();
       });
     }
-    return chain.map(queued -> new Batch(due.size(), queued));
+
+    /** Adds a write from inside a decision step; steps run in order, so the writes keep it. */
+    void write(Supplier<Future<Boolean>> write) {
+      writes.add(write);
+    }
+
+    /** Decides to run an execution: emits its derived events now, and writes the rest later. */
+    Future<Void> run(Trigger trigger, JsonObject event, JsonObject visitor, String executionId, int depth,
+                     String waitingId) {
+      running.add(trigger.id() + "\u0000" + event.getString("visitor_id"));
+      Instant started = Instant.now();
+      return emitDerived(trigger, event, visitor, executionId, depth).map(emitted -> {
+        writes.add(() -> execute(conn, trigger, event, visitor, executionId, depth, waitingId, started, emitted));
+        return null;
+      });
+    }
+
+    /** Whether this batch already runs {@code trigger} for the event's visitor (not yet recorded). */
+    boolean runs(Trigger trigger, JsonObject event) {
+      return running.contains(trigger.id() + "\u0000" + event.getString("visitor_id"));
+    }
+
+    Future<Boolean> apply() {
+      return deciding.compose(v -> {
+        Future<Boolean> chain = Future.succeededFuture(false);
+        for (Supplier<Future<Boolean>> write : writes) {
+          chain = chain.compose(queued -> write.get().map(q -> q || queued));
+        }
+        return chain;
+      });
+    }
   }
 
   /** The reason a wait condition failed (an event it forbids arrived), or null. */
@@ -173,14 +245,14 @@ final class TriggerEngine {
   }
 
   /**
-   * Runs the actions now: derived events first (outside this transaction, idempotent), then the
-   * rest inside it; records the execution ({@code waitingId} non-null: the waiting row is finished).
+   * Runs the actions inside this transaction, with the derived events already emitted (outside
+   * it, idempotent), and records the execution ({@code waitingId} non-null: the waiting row is
+   * finished).
    */
   private Future<Boolean> execute(SqlConnection conn, Trigger trigger, JsonObject event, JsonObject visitor,
-                                  String executionId, int depth, String waitingId) {
-    Instant started = Instant.now();
-    return emitDerived(trigger, event, visitor, executionId, depth)
-        .compose(emitted -> ActionRunner.run(conn, trigger, event, visitor, executionId, emitted))
+                                  String executionId, int depth, String waitingId, Instant started,
+                                  Map<Integer, JsonObject> emitted) {
+    return ActionRunner.run(conn, trigger, event, visitor, executionId, emitted)
         .compose(outcome -> {
           String status = outcome.failed() ? "failed" : "succeeded";
           String reason = outcome.failed() ? "an action failed" : null;
@@ -222,9 +294,12 @@ final class TriggerEngine {
     return Future.join(pending).transform(ignored -> Future.succeededFuture(emitted));
   }
 
-  private Future<Boolean> capped(SqlConnection conn, Trigger trigger, JsonObject event) {
+  private Future<Boolean> capped(SqlConnection conn, Plan plan, Trigger trigger, JsonObject event) {
     if (trigger.frequencyCapMs() <= 0) {
       return Future.succeededFuture(false);
+    }
+    if (plan.runs(trigger, event)) {
+      return Future.succeededFuture(true);
     }
     return conn.preparedQuery(TriggerSql.CAPPED)
         .execute(Tuple.of(trigger.id(), event.getString("visitor_id"), trigger.frequencyCapMs() / 1000.0))

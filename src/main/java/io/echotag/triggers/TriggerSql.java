@@ -60,12 +60,17 @@ final class TriggerSql {
       + "ON CONFLICT (trigger_id, visitor_id) WHERE status = 'waiting' DO UPDATE SET event_id = excluded.event_id, "
       + "scheduled_for = excluded.scheduled_for, depth = excluded.depth, updated_at = now()";
 
+  /**
+   * Finished executions. {@code finished_at} is the clock's time, not {@code now()}: that is the
+   * start of the engine's transaction, earlier than the {@code started_at} the engine measured.
+   */
   static final String INSERT_FINISHED = "INSERT INTO executions (project_id, id, trigger_id, event_id, visitor_id, "
       + "status, depth, started_at, finished_at, actions, reason, created_at, updated_at) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10, now(), now()) ON CONFLICT (trigger_id, event_id) DO NOTHING";
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp(), $9, $10, now(), now()) "
+      + "ON CONFLICT (trigger_id, event_id) DO NOTHING";
 
-  static final String FINISH_WAITING = "UPDATE executions SET status = $2, started_at = $3, finished_at = now(), "
-      + "actions = $4, reason = $5, updated_at = now() WHERE id = $1";
+  static final String FINISH_WAITING = "UPDATE executions SET status = $2, started_at = $3, "
+      + "finished_at = clock_timestamp(), actions = $4, reason = $5, updated_at = now() WHERE id = $1";
 
   static final String COUNT_EXECUTION = "UPDATE triggers SET executions = executions + 1, last_executed_at = now() "
       + "WHERE id = $1";
