@@ -22,6 +22,7 @@ public record EchoTagConfig(
     int retryAfterSeconds,
     Webhooks webhooks,
     Delivery delivery,
+    Triggers triggers,
     Roles roles,
     JsonObject raw) {
 
@@ -58,6 +59,10 @@ public record EchoTagConfig(
   /** The delivery engine: concurrency, claiming, leases and circuit breakers. */
   public record Delivery(int maxInFlight, int perEndpointInFlight, int batchSize, int pollIntervalMs, int leaseSeconds,
                          int breakerMaxFailures, int breakerResetMs) {
+  }
+
+  /** The trigger engine: how often it sweeps for work and due waits, and how much it takes at once. */
+  public record Triggers(int pollIntervalMs, int batchSize) {
   }
 
   /** Which verticles this process runs, so roles can scale apart. */
@@ -108,6 +113,9 @@ public record EchoTagConfig(
             r.integer("delivery.lease_seconds", 1, 3600),
             r.integer("delivery.breaker_max_failures", 1, 1000),
             r.integer("delivery.breaker_reset_ms", 100, 3_600_000)),
+        new Triggers(
+            r.integer("triggers.poll_interval_ms", 10, 600_000),
+            r.integer("triggers.batch_size", 1, 10_000)),
         new Roles(r.bool("api.enabled"), r.bool("triggers.enabled"), r.bool("delivery.enabled"),
             r.bool("realtime.enabled")),
         json);

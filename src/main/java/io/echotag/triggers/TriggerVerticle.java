@@ -20,8 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TriggerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TriggerVerticle.class);
-  static final int BATCH = 100;
-  static final long POLL_MS = 1_000;
 
   private final Services services;
   private final AtomicLong waiting = new AtomicLong();
@@ -46,7 +44,7 @@ public final class TriggerVerticle extends VerticleBase {
         engine.invalidate(message.body().getString("id"));
       }
     });
-    vertx.setPeriodic(POLL_MS, id -> {
+    vertx.setPeriodic(services.config().triggers().pollIntervalMs(), id -> {
       drain();
       services.pool().query(TriggerSql.WAITING_COUNT).execute()
           .onSuccess(rows -> waiting.set(rows.iterator().next().getLong(0)));
@@ -60,6 +58,10 @@ public final class TriggerVerticle extends VerticleBase {
     return ingest.close();
   }
 
+  private int batch() {
+    return services.config().triggers().batchSize();
+  }
+
   /** One pass at a time; a wake-up during a pass runs another one after it. */
   private void drain() {
     if (running) {
@@ -68,12 +70,12 @@ public final class TriggerVerticle extends VerticleBase {
     }
     running = true;
     again = false;
-    engine.work(BATCH)
-        .compose(work -> engine.due(BATCH).map(due -> {
+    engine.work(batch())
+        .compose(work -> engine.due(batch()).map(due -> {
           if (work.queuedDeliveries() || due.queuedDeliveries()) {
             vertx.eventBus().publish(Addresses.DELIVERIES_WAKE, null);
           }
-          return work.handled() == BATCH || due.handled() == BATCH;
+          return work.handled() == batch() || due.handled() == batch();
         }))
         .onComplete(ar -> {
           running = false;
