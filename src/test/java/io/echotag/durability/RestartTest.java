@@ -55,7 +55,8 @@ class RestartTest {
   }
 
   @Test
-  @DisplayName("finds every event, the visitor's profile and counts, and the first admin key intact")
+  @DisplayName("finds every event, the visitor's profile, counts and open session, the idempotency keys and "
+      + "the first admin key intact")
   void keepsEventsVisitorsAndKeys() {
     String firstKey = TestGateway.randomKey();
     first = TestGateway.start(embedded(firstKey));
@@ -74,8 +75,13 @@ class RestartTest {
       assertThat(response.status()).as("event %d: %s", i, response).isEqualTo(201);
       acknowledged.put(response.json().getString("id"), response.json());
     }
+    Api.Response keyed = api.send("POST", "/v1/events",
+        new JsonObject().put("event_type", "form_submit").put("visitor_id", VISITOR), "Idempotency-Key", "signup-1");
+    assertThat(keyed.status()).as("an event with an Idempotency-Key: %s", keyed).isEqualTo(201);
+    acknowledged.put(keyed.json().getString("id"), keyed.json());
+    String lastSession = keyed.json().getString("session_id");
     JsonObject profile = api.get("/v1/visitors/" + VISITOR).json();
-    assertThat(profile.getLong("event_count")).isEqualTo(20);
+    assertThat(profile.getLong("event_count")).isEqualTo(21);
     assertThat(profile.getString("email")).isEqualTo("ada@example.com");
 
     first.close();
@@ -93,6 +99,19 @@ class RestartTest {
     assertThat(listed).as("events after the restart, by id").isEqualTo(acknowledged);
 
     assertThat(firstKeyApi.get("/v1/visitors/" + VISITOR).json()).as("the visitor's profile").isEqualTo(profile);
+
+    Api.Response repeat = firstKeyApi.send("POST", "/v1/events",
+        new JsonObject().put("event_type", "form_submit").put("visitor_id", VISITOR), "Idempotency-Key", "signup-1");
+    assertThat(repeat.status()).as("the same Idempotency-Key after the restart: %s", repeat).isEqualTo(200);
+    assertThat(repeat.json()).isEqualTo(keyed.json());
+    Api.Response next = firstKeyApi.post("/v1/events", new JsonObject().put("event_type", "page_view")
+        .put("visitor_id", VISITOR));
+    assertThat(next.status()).isEqualTo(201);
+    assertThat(next.json().getString("session_id")).as("the visitor's session continues across the restart")
+        .isEqualTo(lastSession);
+    JsonObject after = firstKeyApi.get("/v1/visitors/" + VISITOR).json();
+    assertThat(after.getLong("event_count")).isEqualTo(22);
+    assertThat(after.getLong("session_count")).isEqualTo(profile.getLong("session_count"));
 
     JsonArray projects = firstKeyApi.get("/v1/projects").data();
     assertThat(projects).hasSize(1);
