@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,13 +27,15 @@ final class ChildGateway implements AutoCloseable {
   private final Path dataDir;
   private final String key;
   private final int port;
+  private final ProcessHandle postmaster;
 
-  private ChildGateway(Process process, Path log, Path dataDir, String key, int port) {
+  private ChildGateway(Process process, Path log, Path dataDir, String key, int port) throws IOException {
     this.process = process;
     this.log = log;
     this.dataDir = dataDir;
     this.key = key;
     this.port = port;
+    this.postmaster = ProcessHandle.of(readPid(postmasterPidFile())).orElseThrow();
   }
 
   /** Starts a gateway on the embedded PostgreSQL in {@code dataDir}; returns once it listens. */
@@ -57,7 +61,7 @@ final class ChildGateway implements AutoCloseable {
         .start();
     try {
       return new ChildGateway(process, log, dataDir, key, awaitListening(process, log));
-    } catch (RuntimeException | Error e) {
+    } catch (IOException | RuntimeException | Error e) {
       process.destroyForcibly();
       throw e;
     }
@@ -65,6 +69,11 @@ final class ChildGateway implements AutoCloseable {
 
   Process process() {
     return process;
+  }
+
+  /** The embedded PostgreSQL this gateway started (it outlives a SIGKILL of the gateway). */
+  ProcessHandle postmaster() {
+    return postmaster;
   }
 
   Api api() {
@@ -92,11 +101,25 @@ final class ChildGateway implements AutoCloseable {
     return read(log);
   }
 
-  /** Kills the process if it still runs (never leaves it behind a failed test). */
+  /**
+   * Stops the gateway if it still runs (SIGTERM, then SIGKILL), then the PostgreSQL it started if
+   * that still runs, so that a failed test leaves no process behind.
+   */
   @Override
   public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    stop(process.toHandle());
+    stop(postmaster);
+  }
+
+  private static void stop(ProcessHandle handle) throws InterruptedException {
+    if (!handle.isAlive()) {
+      return;
+    }
+    handle.destroy();
+    try {
+      handle.onExit().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      handle.destroyForcibly();
     }
   }
 

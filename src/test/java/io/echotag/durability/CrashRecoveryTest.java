@@ -36,7 +36,6 @@ class CrashRecoveryTest {
   Path tmp;
 
   private ChildGateway child;
-  private ProcessHandle postmaster;
   private TestGateway recovered;
   private ExecutorService load;
 
@@ -53,15 +52,6 @@ class CrashRecoveryTest {
       if (child != null) {
         child.close();
       }
-      // Only when the recovering start did not stop it: the postmaster our child left behind.
-      if (postmaster != null && postmaster.isAlive()) {
-        postmaster.destroy();
-        try {
-          postmaster.onExit().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          postmaster.destroyForcibly();
-        }
-      }
     }
   }
 
@@ -70,6 +60,7 @@ class CrashRecoveryTest {
       + "that start then serves every event acknowledged before the kill, even those answered just before it")
   void nextStartStopsTheOrphanAndKeepsAcknowledgedEvents() throws Exception {
     Crash crash = crashUnderLoad();
+    ProcessHandle postmaster = child.postmaster();
     Path pidFile = child.postmasterPidFile();
     assertThat(pidFile).as("postmaster.pid after the kill").isRegularFile();
     assertThat(readPid(pidFile)).isEqualTo(postmaster.pid());
@@ -90,6 +81,7 @@ class CrashRecoveryTest {
       + "serving every event acknowledged before the kill")
   void nextStartGetsPastAStalePidFile() throws Exception {
     Crash crash = crashUnderLoad();
+    ProcessHandle postmaster = child.postmaster();
     // As when the whole machine or container dies: every PostgreSQL process is killed at once.
     List<ProcessHandle> postgresProcesses = new ArrayList<>(postmaster.descendants().toList());
     postgresProcesses.add(postmaster);
@@ -113,10 +105,7 @@ class CrashRecoveryTest {
   record Crash(Set<String> acknowledged, int sent) {
   }
 
-  /**
-   * Starts the gateway as a child JVM, ingests, and SIGKILLs it while four clients keep ingesting;
-   * {@link #postmaster} is then the PostgreSQL it started.
-   */
+  /** Starts the gateway as a child JVM, ingests, and SIGKILLs it while four clients keep ingesting. */
   private Crash crashUnderLoad() throws Exception {
     child = ChildGateway.launch(tmp, tmp.resolve("data"), TestGateway.randomKey());
     Api api = child.api();
@@ -149,7 +138,6 @@ class CrashRecoveryTest {
     int beforeLoad = acknowledged.size();
     TestGateway.await("more events acknowledged under load", 30_000, () -> acknowledged.size() >= beforeLoad + 40);
 
-    postmaster = ProcessHandle.of(readPid(child.postmasterPidFile())).orElseThrow();
     Process process = child.process();
     process.destroyForcibly();
     killed.set(true);

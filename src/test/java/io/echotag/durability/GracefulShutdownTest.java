@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
-import static io.echotag.durability.ChildGateway.readPid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -92,7 +91,7 @@ class GracefulShutdownTest {
       + "exited on its own and stopped its embedded PostgreSQL")
   void sigtermKeepsEveryAcknowledgedEventAndStopsPostgres() throws Exception {
     child = ChildGateway.launch(tmp, tmp.resolve("data"), TestGateway.randomKey());
-    ProcessHandle postmaster = ProcessHandle.of(readPid(child.postmasterPidFile())).orElseThrow();
+    ProcessHandle postmaster = child.postmaster();
     burst = Burst.start(child.baseUrl(), child.key());
     TestGateway.await("a steady stream of acknowledged events", 30_000, () -> burst.acknowledged.get() >= 200);
 
