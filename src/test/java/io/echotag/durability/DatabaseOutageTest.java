@@ -64,6 +64,7 @@ class DatabaseOutageTest {
       if (blackHole != null) {
         blackHole.close();
       }
+      // Before the gateway stops, which waits for them: see silentServerFillingThePoolDoesNotOutliveTheOutage.
       releaseSwallowed();
       if (gateway != null) {
         gateway.close();
@@ -195,8 +196,6 @@ class DatabaseOutageTest {
         () -> track(api, ++next[0]).status() == 201);
 
     assertThat(storedSequenceNumbers()).as("events stored, by data.seq").containsExactlyInAnyOrder(1, next[0]);
-    // Released before the gateway stops: see silentServerFillingThePoolDoesNotOutliveTheOutage.
-    releaseSwallowed();
   }
 
   @Test

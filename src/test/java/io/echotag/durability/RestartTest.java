@@ -44,12 +44,15 @@ class RestartTest {
       if (first != null) {
         first.close();
       }
-      if (second != null) {
-        second.close();
-      }
     } finally {
-      if (plain != null) {
-        plain.stop();
+      try {
+        if (second != null) {
+          second.close();
+        }
+      } finally {
+        if (plain != null) {
+          plain.stop();
+        }
       }
     }
   }
