@@ -5,8 +5,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,11 +21,14 @@ import java.util.Optional;
  *
  * <p>A {@code kill -9} of the gateway leaves the postmaster running without its parent. On the
  * next start the {@code postmaster.pid} in the data directory names it: we ask it to shut down
- * (fast mode) and wait, so that a crash never needs a person to clean up.
+ * (fast mode) and wait, so that a crash never needs a person to clean up. A postmaster whose
+ * gateway still runs (it holds {@code epg-lock}) is not an orphan: that start fails instead.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
   static final Duration STALE_SHUTDOWN_WAIT = Duration.ofSeconds(30);
+  /** The file EmbeddedPostgres keeps locked in the data directory while it runs PostgreSQL there. */
+  static final String LOCK_FILE = "epg-lock";
 
   private final EmbeddedPostgres postgres;
   private final Path dataDirectory;
@@ -79,6 +86,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
       return;
     }
     ProcessHandle process = orphan.get();
+    if (lockedByLiveProcess(dataDirectory)) {
+      throw new IOException("PostgreSQL (pid " + process.pid() + ") in " + dataDirectory + " belongs to a running "
+          + "process that holds " + dataDirectory.resolve(LOCK_FILE) + "; is another EchoTag using this data_dir?");
+    }
     LOG.warn("A PostgreSQL server (pid {}) left by an earlier run still holds {}; stopping it", process.pid(),
         dataDirectory);
     signal(process, "-INT");
@@ -88,6 +99,32 @@ public final class EmbeddedDatabase implements AutoCloseable {
       LOG.warn("PostgreSQL (pid {}) did not stop within {}; killing it", process.pid(), STALE_SHUTDOWN_WAIT);
       process.destroyForcibly();
       process.onExit().join();
+    }
+  }
+
+  /**
+   * True while a live process runs PostgreSQL on this directory: EmbeddedPostgres holds an exclusive
+   * lock on {@code epg-lock} for as long as it runs it, and the system drops that lock when its
+   * holder dies. So a postmaster whose lock can be taken has been left behind; one whose lock is held
+   * is still someone's database and must not be stopped.
+   */
+  static boolean lockedByLiveProcess(Path dataDirectory) throws IOException {
+    Path lockFile = dataDirectory.resolve(LOCK_FILE);
+    if (!Files.isRegularFile(lockFile)) {
+      return false;
+    }
+    FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+    try {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        lock.release();
+      }
+      channel.close();
+      return lock == null;
+    } catch (OverlappingFileLockException e) {
+      // Held by this JVM. The channel stays open: closing it would drop that lock too, since POSIX
+      // locks belong to the process. Only one JVM running two gateways on one directory gets here.
+      return true;
     }
   }
 
