@@ -83,7 +83,8 @@ class ListEventsTest {
     assertThat(page.getInteger("offset")).isZero();
     assertThat(page.getBoolean("has_more")).isFalse();
     JsonObject newest = page.getJsonArray("data").getJsonObject(0);
-    assertThat(newest).isEqualTo(api.get("/v1/events/" + e5 + "?project_id=" + project).json());
+    assertThat(newest).isEqualTo(
+        TrackEventContractTest.withoutCauses(api.get("/v1/events/" + e5 + "?project_id=" + project).json()));
   }
 
   @Test

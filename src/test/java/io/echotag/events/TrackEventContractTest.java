@@ -172,7 +172,7 @@ class TrackEventContractTest {
     assertThat(created.getString("timestamp")).isEqualTo("2025-01-20T08:00:00.000Z");
     assertThat(created.getString("received_at")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
     assertThat(created.getJsonObject("data")).isEqualTo(data);
-    assertThat(api.get("/v1/events/" + created.getString("id")).json()).isEqualTo(created);
+    assertThat(withoutCauses(api.get("/v1/events/" + created.getString("id")).json())).isEqualTo(created);
   }
 
   @Test
@@ -316,7 +316,8 @@ class TrackEventContractTest {
     assertThat(row.getLong("event_count")).isEqualTo(3);
     assertThat(row.getString("entry_url")).isEqualTo("https://shop.example/landing");
     assertThat(row.getString("exit_url")).isEqualTo("https://shop.example/b");
-    assertThat(row.getString("referrer")).isEqualTo("https://ref.example/");
+    // The late event became the session's landing, and it came without a referrer.
+    assertThat(row.getString("referrer")).isNull();
     var visitor = gateway.sql("SELECT event_count, session_count FROM visitors WHERE visitor_id = $1", v).get(0);
     assertThat(visitor.getLong("event_count")).isEqualTo(4);
     assertThat(visitor.getLong("session_count")).isEqualTo(2);
@@ -389,5 +390,15 @@ class TrackEventContractTest {
     Matcher m = Pattern.compile("(?m)^echotag_events_ingested_total(?:\\{[^}]*\\})? (\\S+)$").matcher(metrics.body());
     assertThat(m.find()).as("echotag_events_ingested_total in /metrics").isTrue();
     return Double.parseDouble(m.group(1));
+  }
+
+  /** GET /v1/events/{id} adds what the event caused; the rest is the stored event. */
+  static JsonObject withoutCauses(JsonObject event) {
+    assertThat(event.getJsonArray("executions")).as("executions").isNotNull();
+    assertThat(event.getJsonArray("deliveries")).as("deliveries").isNotNull();
+    JsonObject copy = event.copy();
+    copy.remove("executions");
+    copy.remove("deliveries");
+    return copy;
   }
 }

@@ -41,7 +41,8 @@ class TrackEventTest {
     assertThat(event.getString("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
     assertThat(gateway.count("SELECT count(*) FROM events WHERE id = $1 AND project_id = $2", event.getString("id"),
         gateway.projectId())).isEqualTo(1);
-    assertThat(api.get("/v1/events/" + event.getString("id")).json()).isEqualTo(event);
+    assertThat(TrackEventContractTest.withoutCauses(api.get("/v1/events/" + event.getString("id")).json()))
+        .isEqualTo(event);
   }
 
   @Test
