@@ -8,7 +8,7 @@
 # Usage: bench/ingest.sh
 # Environment (all optional):
 #   BENCH_DURATION=20           measured seconds per run
-#   BENCH_WARMUP=5              warm-up seconds per run (load, not measured)
+#   BENCH_WARMUP=40             warm-up seconds per run (load, not measured; both JVMs JIT-compile on 2 cores)
 #   BENCH_CONNECTIONS=64        connections for the single-event runs (gateway and bare)
 #   BENCH_BATCH_CONNECTIONS=16  connections for the batch run
 #   BENCH_BATCH_SIZE=100        events per batch request
@@ -20,7 +20,7 @@ set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 DURATION="${BENCH_DURATION:-20}"
-WARMUP="${BENCH_WARMUP:-5}"
+WARMUP="${BENCH_WARMUP:-40}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 BATCH_CONNECTIONS="${BENCH_BATCH_CONNECTIONS:-16}"
 BATCH_SIZE="${BENCH_BATCH_SIZE:-100}"
