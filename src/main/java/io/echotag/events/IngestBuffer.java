@@ -2,20 +2,25 @@ package io.echotag.events;
 
 import io.echotag.Services;
 import io.echotag.bus.Addresses;
+import io.echotag.common.Ids;
+import io.echotag.common.Times;
 import io.echotag.config.EchoTagConfig;
 import io.echotag.db.Database;
 import io.echotag.http.ApiError;
 import io.echotag.metrics.Meters;
+import io.echotag.projects.Project;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,10 +85,10 @@ public final class IngestBuffer {
    * Emits a derived event (a trigger's {@code track_event}) through the same group commit. The
    * idempotency key makes a replayed execution return the event it emitted the first time.
    */
-  public Future<io.vertx.core.json.JsonObject> submitDerived(io.echotag.projects.Project project, String eventType,
-      String visitorId, io.vertx.core.json.JsonObject data, String idempotencyKey, int depth, String sourceTriggerId) {
-    java.time.Instant now = io.echotag.common.Times.millis(java.time.Instant.now());
-    EventInput input = new EventInput(io.echotag.common.Ids.next("evt"), project.id(), eventType, visitorId, null,
+  public Future<JsonObject> submitDerived(Project project, String eventType, String visitorId, JsonObject data,
+                                         String idempotencyKey, int depth, String sourceTriggerId) {
+    Instant now = Times.millis(Instant.now());
+    EventInput input = new EventInput(Ids.next("evt"), project.id(), eventType, visitorId, null,
         data, now, now, idempotencyKey, project.sessionTimeoutMs(), depth, sourceTriggerId);
     return submit(List.of(input)).map(stored -> stored.get(0).event());
   }

@@ -51,9 +51,11 @@ public final class Query {
    */
   public static Instant date(RoutingContext ctx, String name, ZoneId zone, boolean end) {
     String value = string(ctx, name);
-    if (value == null) {
-      return null;
-    }
+    return value == null ? null : dateBound(name, value, zone, end);
+  }
+
+  /** {@link #date} for a value read elsewhere (a body field): the same forms, the same error naming {@code name}. */
+  public static Instant dateBound(String name, String value, ZoneId zone, boolean end) {
     if (value.length() == 10) {
       try {
         LocalDate day = LocalDate.parse(value);

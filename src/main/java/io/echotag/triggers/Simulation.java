@@ -6,6 +6,7 @@ import io.echotag.events.EventRows;
 import io.echotag.http.ApiError;
 import io.echotag.http.Auth;
 import io.echotag.http.Bodies;
+import io.echotag.http.Query;
 import io.echotag.http.Replies.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +16,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,8 +44,8 @@ final class Simulation {
     Bodies.require(body, "start_date", "end_date");
     Instant start = instant(body, "start_date", false);
     Instant end = instant(body, "end_date", true);
-    int limit = Bodies.number(body, "limit", 1, MAX_LIMIT) == null ? DEFAULT_LIMIT
-        : Bodies.number(body, "limit", 1, MAX_LIMIT).intValue();
+    Long requested = Bodies.number(body, "limit", 1, MAX_LIMIT);
+    int limit = requested == null ? DEFAULT_LIMIT : requested.intValue();
     return services.projects().resolve(Auth.principal(ctx), Bodies.projectId(ctx, body))
         .compose(project -> TriggerRoutes.trigger(services, project, ctx.pathParam("id")).compose(row -> {
           Trigger trigger = Trigger.from(row);
@@ -114,21 +116,10 @@ final class Simulation {
   }
 
   private static Instant instant(JsonObject body, String field, boolean end) {
-    Object value = body.getValue(field);
-    if (value instanceof String s) {
-      if (s.length() == 10) {
-        try {
-          java.time.LocalDate day = java.time.LocalDate.parse(s);
-          return (end ? day.plusDays(1) : day).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-        } catch (java.time.format.DateTimeParseException ignored) {
-          // reported below
-        }
-      }
-      Instant instant = Times.parseInstant(s);
-      if (instant != null) {
-        return end ? instant.plusMillis(1) : instant;
-      }
+    if (body.getValue(field) instanceof String value) {
+      return Query.dateBound(field, value, ZoneOffset.UTC, end);
     }
     throw ApiError.invalid(field, field + " must be YYYY-MM-DD or an ISO-8601 instant");
   }
+
 }
