@@ -84,12 +84,11 @@ public final class RealtimeRoutes {
         // No gzip: a compressor would hold messages back until its buffer fills.
         .putHeader("Content-Encoding", "identity");
     var config = hub.config();
-    SseStream stream = new SseStream(vertx, response, ctx.request().connection(), projectId, events, eventType, config.maxBacklogBytes(),
-        hub.fanout(), () -> hub.slowClosed().increment());
-    response.closeHandler(v -> {
-      stream.closed();
-      fanout.leave(stream);
-    });
+    SseStream[] self = new SseStream[1];
+    SseStream stream = new SseStream(vertx, response, ctx.request().connection(), projectId, events, eventType,
+        config.maxBacklogBytes(), hub.fanout(), () -> hub.slowClosed().increment(), () -> fanout.leave(self[0]));
+    self[0] = stream;
+    response.closeHandler(v -> stream.closed());
     ctx.request().connection().shutdownHandler(v -> stream.close());
     fanout.join(stream, lastEventId);
     stream.startKeepAlive(config.keepAliveMs());

@@ -26,13 +26,14 @@ final class SseStream {
   private final long maxBacklog;
   private final Timer fanout;
   private final Runnable onSlow;
+  private final Runnable onGone;
   private long unflushed;
   private long lastSeq;
   private long keepAliveTimer = -1;
   private boolean closed;
 
   SseStream(Vertx vertx, HttpServerResponse response, HttpConnection connection, String projectId, boolean includeEvents, String eventType,
-            long maxBacklog, Timer fanout, Runnable onSlow) {
+            long maxBacklog, Timer fanout, Runnable onSlow, Runnable onGone) {
     this.vertx = vertx;
     this.response = response;
     this.connection = connection;
@@ -42,6 +43,7 @@ final class SseStream {
     this.maxBacklog = maxBacklog;
     this.fanout = fanout;
     this.onSlow = onSlow;
+    this.onGone = onGone;
   }
 
   String projectId() {
@@ -84,7 +86,8 @@ final class SseStream {
       return;
     }
     int length = data.length();
-    if (unflushed + length > maxBacklog) {
+    // A message larger than the bound alone still goes out; it is what follows it that must wait.
+    if (unflushed > 0 && unflushed + length > maxBacklog) {
       onSlow.run();
       close();
       return;
@@ -98,23 +101,26 @@ final class SseStream {
     });
   }
 
-  /** Cancels the timer and closes the connection; idempotent. */
+  /**
+   * Stops the stream and drops the connection at once (a reset: what it still owes is not
+   * flushed, the point when the client is the problem); idempotent.
+   */
   void close() {
     if (closed) {
       return;
     }
-    closed = true;
-    if (keepAliveTimer != -1) {
-      vertx.cancelTimer(keepAliveTimer);
-    }
+    closed();
+    response.reset();
     connection.close();
   }
 
-  /** The connection is gone (closed by either side): stop everything. */
+  /** The connection is gone (closed by either side, or by {@link #close}): stop and leave. */
   void closed() {
     closed = true;
     if (keepAliveTimer != -1) {
       vertx.cancelTimer(keepAliveTimer);
+      keepAliveTimer = -1;
     }
+    onGone.run();
   }
 }
