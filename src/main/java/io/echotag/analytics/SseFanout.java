@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The realtime streams of one HTTP event loop, grouped by project: one pair of bus consumers
@@ -42,9 +43,13 @@ final class SseFanout {
     void snapshot(Message<JsonObject> message) {
       String publishedNs = message.headers().get(RealtimeVerticle.PUBLISHED_NS);
       long published = publishedNs == null ? 0 : Long.parseLong(publishedNs);
+      if (published != 0 && System.nanoTime() - published > staleNanos) {
+        // This loop is behind by more than an interval: a newer snapshot is already queued.
+        return;
+      }
       Buffer frame = Buffer.buffer(RealtimeCodec.frame(position.id(), "snapshot", message.body().encode()));
       for (SseStream stream : streams.toArray(SseStream[]::new)) {
-        stream.send(frame, published);
+        stream.sendSnapshot(frame, published);
       }
     }
 
@@ -71,10 +76,12 @@ final class SseFanout {
   private final Vertx vertx;
   private final RealtimeHub hub;
   private final Map<String, Group> groups = new HashMap<>();
+  private final long staleNanos;
 
   SseFanout(Vertx vertx, RealtimeHub hub) {
     this.vertx = vertx;
     this.hub = hub;
+    this.staleNanos = TimeUnit.MILLISECONDS.toNanos(hub.config().snapshotIntervalMs());
   }
 
   /**

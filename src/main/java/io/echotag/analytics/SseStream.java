@@ -78,6 +78,17 @@ final class SseStream {
   }
 
   /**
+   * Writes a snapshot, unless this connection still owes bytes: then it is skipped (conflated),
+   * since the next one supersedes it, and a client that reads slowly is not buried in snapshots
+   * it will never look at. Events are never skipped.
+   */
+  void sendSnapshot(Buffer data, long publishedNs) {
+    if (unflushed == 0) {
+      send(data, publishedNs);
+    }
+  }
+
+  /**
    * Writes {@code data}; {@code publishedNs} (System.nanoTime of the publish, 0 for none) is
    * recorded in the fan-out timer once the bytes reach the socket.
    */
