@@ -17,6 +17,8 @@
 #   BENCH_REBUILD=1           rebuild the gateway jar even when it exists
 #   ECHOTAG_JAR=path          benchmark this gateway jar instead of target/echotag.jar
 #   GATEWAY_JAVA_OPTS="..."   JVM options for the gateway (e.g. -Xmx1g)
+#   ECHOTAG_REALTIME_*        passed to the gateway (e.g. ECHOTAG_REALTIME_SNAPSHOT_INTERVAL_MS=60000
+#                             to measure event fan-out without the snapshot load); listed in the summary
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -160,6 +162,7 @@ main() {
     echo "gateway: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T')), revision $revision"
     echo "run: $SUBSCRIBERS subscribers (include=events) over $ADDRESSES source addresses, $RATE events/s,"
     echo "     ${WARMUP}s warm-up + ${DURATION}s measured; latency = track request sent -> event message received"
+    echo "gateway realtime settings from the environment: $(env | grep '^ECHOTAG_REALTIME_' | sort | tr '\n' ' ')"
     echo "snapshot fan-out (publish -> written to socket): ${fanout:-n/a}"
     echo
     cat "$WORK/bench.out"
