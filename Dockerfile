@@ -41,8 +41,9 @@ VOLUME ["/var/lib/echotag"]
 
 USER 10001:10001
 EXPOSE 8080
-# 60 s start period: migrations run before the gateway listens.
+# 60 s start period: migrations run before the gateway listens. The port follows ECHOTAG_HTTP_PORT
+# if a deployment overrides it.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
-  CMD curl -fsS -o /dev/null http://127.0.0.1:8080/health/ready || exit 1
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${ECHOTAG_HTTP_PORT}/health/ready" || exit 1
 
 ENTRYPOINT ["java", "-jar", "/app/echotag.jar"]
