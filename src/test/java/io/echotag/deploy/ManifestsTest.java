@@ -1,5 +1,6 @@
 package io.echotag.deploy;
 
+import io.echotag.config.ConfigException;
 import io.echotag.config.ConfigLoader;
 import io.echotag.config.EchoTagConfig;
 import io.echotag.testing.ConfigNames;
@@ -26,6 +27,7 @@ import static io.echotag.deploy.Manifests.map;
 import static io.echotag.deploy.Manifests.selects;
 import static io.echotag.deploy.Manifests.str;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every manifest of {@code k8s/} parses, hangs together, and names only paths, ports and variables the code has. */
 class ManifestsTest {
@@ -133,16 +135,21 @@ class ManifestsTest {
   }
 
   @Test
-  @DisplayName("the configuration the pod would get (ConfigMap, env, example Secret, CloudNativePG uri) loads and validates")
+  @DisplayName("the configuration the pod would get (ConfigMap, env, a real bootstrap key, CloudNativePG uri) loads and validates")
   void configurationLoads() {
-    Map<String, String> env = new HashMap<>();
-    map(at(k8s.one("ConfigMap").tree(), "data")).forEach((k, v) -> env.put(k, v.toString()));
-    env.putAll(envOfDeployment());
+    Map<String, String> env = podEnv();
+    env.put("ECHOTAG_BOOTSTRAP_KEY", TestGateway.randomKey());
     EchoTagConfig config = ConfigLoader.load(env, null);
     assertThat(config.http().port()).isEqualTo(containerPorts().get("http"));
     assertThat(config.database().embedded()).isFalse();
-    assertThat(config.bootstrapKey()).startsWith("et_live_");
     assertThat(config.dataDir().toString()).isEqualTo(volumeMountOf("data"));
+  }
+
+  @Test
+  @DisplayName("the example Secret's bootstrap key is refused at start-up, so the example cannot go live unchanged")
+  void exampleKeyIsRefused() {
+    assertThatThrownBy(() -> ConfigLoader.load(podEnv(), null))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("bootstrap_key");
   }
 
   @Test
@@ -213,6 +220,14 @@ class ManifestsTest {
     assertThat(list(at(headless.tree(), "spec", "ports"))).extracting(p -> at(p, "port")).containsExactly(5701);
     assertThat(envOfDeployment().get("ECHOTAG_CLUSTER_KUBERNETES_SERVICE_DNS"))
         .startsWith(headless.name() + ".").endsWith(".svc.cluster.local");
+  }
+
+  /** What the pod's environment holds: the ConfigMap's entries, then the container's own env. */
+  private static Map<String, String> podEnv() {
+    Map<String, String> env = new HashMap<>();
+    map(at(k8s.one("ConfigMap").tree(), "data")).forEach((k, v) -> env.put(k, v.toString()));
+    env.putAll(envOfDeployment());
+    return env;
   }
 
   private static Manifests.Doc deployment() {
