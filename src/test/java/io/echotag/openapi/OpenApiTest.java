@@ -158,6 +158,50 @@ class OpenApiTest {
     }
   }
 
+  @Test
+  @DisplayName("real answers carry every required field of their schema and no field the schema leaves out")
+  void answersMatchSchemas() {
+    Api api = gateway.api();
+    JsonObject event = api.post("/v1/events", new JsonObject().put("event_type", "page_view").put("visitor_id", "v1")
+        .put("data", new JsonObject().put("url", "https://example.com/"))).json();
+    assertMatches("Event", event);
+    assertMatches("EventDetail", api.get("/v1/events/" + event.getString("id")).json());
+    assertMatches("Visitor", api.get("/v1/visitors/v1").json());
+    assertMatches("Session", api.get("/v1/sessions/" + event.getString("session_id")).json());
+    assertMatches("Project", api.get("/v1/projects").data().getJsonObject(0));
+    assertMatches("Tag", api.post("/v1/tags", new JsonObject().put("name", "vip")).json());
+    assertMatches("ApiKey", api.get("/v1/auth/keys").data().getJsonObject(0));
+    assertMatches("ApiKeyCreated", api.post("/v1/auth/keys", new JsonObject().put("name", "reader")
+        .put("scopes", new JsonArray().add("read"))).json());
+    assertMatches("Webhook", api.post("/v1/webhooks", new JsonObject().put("name", "sink")
+        .put("url", "https://example.com/hook")).json());
+    assertMatches("Trigger", api.post("/v1/triggers", new JsonObject().put("name", "t").put("event_type", "purchase")
+        .put("actions", new JsonArray().add(new JsonObject().put("type", "add_tag").put("tag", "buyer")))).json());
+    assertMatches("Integration", api.post("/v1/integrations", new JsonObject().put("type", "slack").put("name", "s")
+        .put("config", new JsonObject().put("webhook_url", "https://hooks.slack.com/services/T/B/x"))).json());
+    assertMatches("Page", api.get("/v1/events").json());
+    assertMatches("Error", api.get("/v1/events/evt_missing").json());
+  }
+
+  /** Top-level fields: the schema's required ones are present, and each present one is a documented property. */
+  private static void assertMatches(String schemaName, JsonObject answer) {
+    JsonObject schema = (JsonObject) resolve("#/components/schemas/" + schemaName);
+    Set<String> properties = new TreeSet<>();
+    Set<String> required = new TreeSet<>();
+    collectFields(schema, properties, required);
+    assertThat(answer.fieldNames()).as(schemaName + " required fields in " + answer).containsAll(required);
+    assertThat(properties).as(schemaName + " documents every field of " + answer).containsAll(answer.fieldNames());
+  }
+
+  private static void collectFields(JsonObject schema, Set<String> properties, Set<String> required) {
+    JsonObject resolved = (JsonObject) resolveIfRef(schema);
+    for (Object part : resolved.getJsonArray("allOf", new JsonArray())) {
+      collectFields((JsonObject) part, properties, required);
+    }
+    properties.addAll(resolved.getJsonObject("properties", new JsonObject()).fieldNames());
+    resolved.getJsonArray("required", new JsonArray()).forEach(r -> required.add((String) r));
+  }
+
   private static Set<String> documentedOperations() {
     Set<String> out = new TreeSet<>();
     JsonObject paths = doc.getJsonObject("paths");
