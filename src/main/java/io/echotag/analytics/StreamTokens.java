@@ -45,14 +45,13 @@ public final class StreamTokens {
     this.pool = pool;
   }
 
-  /** A token for {@code project}, valid for an hour from {@code now}: {@code {"token", "expires_at", "project_id"}}. */
+  /** A token for {@code project}, valid for an hour from {@code now}: {@code {"token", "expires_at"}}. */
   Future<JsonObject> issue(Project project, Instant now) {
     long expires = now.plus(LIFETIME).getEpochSecond();
     String payload = VERSION + "." + project.organizationId() + "." + project.id() + "." + expires;
     return secret().map(key -> new JsonObject()
         .put("token", payload + "." + sign(key, payload))
-        .put("expires_at", Times.format(Instant.ofEpochSecond(expires)))
-        .put("project_id", project.id()));
+        .put("expires_at", Times.format(Instant.ofEpochSecond(expires))));
   }
 
   /**
