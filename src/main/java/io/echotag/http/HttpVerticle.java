@@ -1,6 +1,7 @@
 package io.echotag.http;
 
 import io.echotag.Services;
+import io.echotag.analytics.RealtimeRoutes;
 import io.echotag.events.EventRoutes;
 import io.echotag.events.IngestBuffer;
 import io.echotag.keys.KeyRoutes;
@@ -66,6 +67,7 @@ public final class HttpVerticle extends VerticleBase {
     TriggerRoutes.mount(router, services);
     ExecutionRoutes.mount(router, services);
     IntegrationRoutes.mount(router, vertx, services);
+    RealtimeRoutes.mount(router, vertx, services);
     OpenApiRoutes.mount(router);
     return router;
   }
