@@ -1,5 +1,6 @@
 package io.echotag.events;
 
+import io.echotag.analytics.AnalyticsRollups;
 import io.echotag.common.Ids;
 import io.echotag.common.Times;
 import io.echotag.webhooks.DeliverySql;
@@ -109,6 +110,7 @@ final class IngestTransaction {
         results[i] = new StoredEvent(inputs.get(i).toJson(rows.sessionIds().get(k)), true);
       }
       statements.add(conn.preparedQuery(IngestSql.INSERT_EVENTS).execute(rows.events()));
+      statements.add(AnalyticsRollups.write(conn, rows.events()));
       statements.add(conn.preparedQuery(IngestSql.UPDATE_VISITORS).execute(rows.visitors()));
       statements.add(conn.preparedQuery(IngestSql.UPSERT_SESSIONS).execute(rows.sessions()));
       outbox = conn.preparedQuery(DeliverySql.ENQUEUE_FOR_EVENTS).execute(rows.outbox());

@@ -1,6 +1,7 @@
 package io.echotag.http;
 
 import io.echotag.Services;
+import io.echotag.analytics.AnalyticsRoutes;
 import io.echotag.analytics.RealtimeRoutes;
 import io.echotag.events.EventRoutes;
 import io.echotag.events.IngestBuffer;
@@ -68,6 +69,7 @@ public final class HttpVerticle extends VerticleBase {
     ExecutionRoutes.mount(router, services);
     IntegrationRoutes.mount(router, vertx, services);
     RealtimeRoutes.mount(router, vertx, services);
+    AnalyticsRoutes.mount(router, services);
     OpenApiRoutes.mount(router);
     return router;
   }
