@@ -1,0 +1,159 @@
+package io.echotag.analytics;
+
+import io.echotag.testing.Api;
+import io.echotag.testing.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.echotag.analytics.AnalyticsFixtures.analytics;
+import static io.echotag.analytics.AnalyticsFixtures.event;
+import static io.echotag.analytics.AnalyticsFixtures.pageView;
+import static io.echotag.analytics.AnalyticsFixtures.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The rollups written by concurrent ingest agree with the events, a key of project B never sees
+ * project A's analytics, and deleting a project or erasing a visitor removes their rollup rows.
+ */
+@DisplayName("analytics rollups: equal to the events under concurrent ingest, scoped to one project, deleted with it")
+class AnalyticsRollupsTest {
+  static final Instant BASE = Instant.parse("2026-05-01T00:00:00Z");
+
+  static TestGateway gateway;
+  static Api admin;
+  static Api bKey;
+  static String projectA;
+  static String projectB;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gateway = TestGateway.start();
+    admin = gateway.api();
+    projectA = gateway.projectId();
+    Api.Response b = admin.post("/v1/projects", new JsonObject().put("name", "B"));
+    projectB = b.json().getString("id");
+    Api.Response key = admin.post("/v1/auth/keys", new JsonObject().put("name", "B only")
+        .put("project_ids", new JsonArray().add(projectB)));
+    assertThat(key.status()).isEqualTo(201);
+    bKey = admin.withKey(key.json().getString("key"));
+
+    // 8 clients at once, 40 batches of 50 events over 3 days, on few hours and types: hot rollup rows.
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> sent = new ArrayList<>();
+    for (int batch = 0; batch < 40; batch++) {
+      sent.add(pool.submit(() -> send(admin, randomEvents(50))));
+    }
+    for (Future<?> f : sent) {
+      f.get();
+    }
+    pool.shutdown();
+    send(bKey, List.of(pageView("b-visitor", "2026-05-02T10:00:00.000Z", "https://b.example/secret"),
+        event("purchase", "b-visitor", "2026-05-02T10:01:00.000Z", new JsonObject().put("revenue", 7))));
+  }
+
+  static List<JsonObject> randomEvents(int n) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    List<String> types = List.of("page_view", "click", "purchase");
+    List<JsonObject> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String ts = BASE.plusSeconds(random.nextLong(3 * 86_400)).toString();
+      String visitor = "v" + random.nextInt(60);
+      String type = types.get(random.nextInt(types.size()));
+      JsonObject data = new JsonObject().put("url", "https://a.example/p" + random.nextInt(12))
+          .put("revenue", random.nextInt(100) / 4.0);
+      events.add(event(type, visitor, ts, data));
+    }
+    return events;
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+  }
+
+  @Test
+  @DisplayName("per hour and type, per hour and url, and distinct visitors per hour, rollups equal the events")
+  void rollupsEqualEvents() {
+    assertThat(gateway.count("SELECT count(*) FROM events WHERE project_id = $1", projectA)).isEqualTo(2000);
+    assertThat(gateway.count("SELECT count(*) FROM ((SELECT date_trunc('hour', \"timestamp\", 'UTC') AS h, event_type, "
+        + "count(*)::bigint AS n, sum((data->>'revenue')::numeric) AS r FROM events WHERE project_id = $1 GROUP BY 1, 2) "
+        + "EXCEPT (SELECT hour, event_type, sum(events)::bigint, sum(revenue) FROM analytics_hourly "
+        + "WHERE project_id = $1 GROUP BY 1, 2)) d", projectA)).isZero();
+    assertThat(gateway.count("SELECT count(DISTINCT (hour, event_type)) FROM analytics_hourly WHERE project_id = $1",
+        projectA)).isEqualTo(gateway.count("SELECT count(DISTINCT (date_trunc('hour', \"timestamp\", 'UTC'), "
+        + "event_type)) FROM events WHERE project_id = $1", projectA));
+    assertThat(gateway.count("SELECT count(*) FROM ((SELECT date_trunc('hour', \"timestamp\", 'UTC'), data->>'url', "
+        + "count(*)::bigint FROM events WHERE project_id = $1 AND event_type = 'page_view' GROUP BY 1, 2) "
+        + "EXCEPT (SELECT hour, url, sum(views)::bigint FROM analytics_hourly_pages WHERE project_id = $1 GROUP BY 1, 2)) d",
+        projectA)).isZero();
+    assertThat(gateway.count("SELECT count(*) FROM analytics_visitor_hours WHERE project_id = $1", projectA))
+        .isEqualTo(gateway.count("SELECT count(DISTINCT (date_trunc('hour', \"timestamp\", 'UTC'), visitor_id)) "
+            + "FROM events WHERE project_id = $1", projectA));
+    assertThat(gateway.count("SELECT count(*) FROM analytics_page_visitors WHERE project_id = $1", projectA))
+        .isEqualTo(gateway.count("SELECT count(DISTINCT (date_trunc('hour', \"timestamp\", 'UTC'), data->>'url', "
+            + "visitor_id)) FROM events WHERE project_id = $1 AND event_type = 'page_view'", projectA));
+
+    String range = "start_date=2026-05-01&end_date=2026-05-03";
+    JsonObject rollups = analytics(admin, range).json();
+    JsonObject events = analytics(admin, "start_date=2026-05-01T00:00:00.001Z&end_date=2026-05-03").json();
+    assertThat(rollups.getJsonObject("events").getLong("total")).isEqualTo(2000);
+    for (String block : List.of("visitors", "events", "conversions", "sessions", "pages")) {
+      assertThat(events.getValue(block)).as(block).isEqualTo(rollups.getValue(block));
+    }
+  }
+
+  @Test
+  @DisplayName("a key of project B sees B's numbers only and gets 404 for project A")
+  void isolation() {
+    JsonObject b = analytics(bKey, "start_date=2026-05-01&end_date=2026-05-03").json();
+    assertThat(b.getString("project_id")).isEqualTo(projectB);
+    assertThat(b.getJsonObject("events").getLong("total")).isEqualTo(2);
+    assertThat(b.getJsonObject("visitors").getLong("total")).isEqualTo(1);
+    assertThat(b.getJsonObject("conversions").getDouble("revenue")).isEqualTo(7.0);
+    assertThat(b.getJsonArray("pages")).containsExactly(new JsonObject().put("url", "https://b.example/secret")
+        .put("views", 1).put("visitors", 1));
+    Api.Response a = bKey.get("/v1/analytics?project_id=" + projectA);
+    assertThat(a.status()).isEqualTo(404);
+    assertThat(a.error().getString("code")).isEqualTo("project_not_found");
+    assertThat(admin.get("/v1/analytics?project_id=" + projectB + "&start_date=2026-05-01&end_date=2026-05-03")
+        .json().getJsonObject("events").getLong("total")).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("deleting a project removes its rollup rows; erasing a visitor removes the rows naming it")
+  void deletion() {
+    Api.Response c = admin.post("/v1/projects", new JsonObject().put("name", "C"));
+    String projectC = c.json().getString("id");
+    send(admin, List.of(pageView("c1", "2026-05-02T10:00:00.000Z", "https://c.example/").put("project_id", projectC),
+        pageView("c2", "2026-05-02T10:00:00.000Z", "https://c.example/").put("project_id", projectC)));
+    assertThat(rollupRows(projectC)).isEqualTo(1 + 1 + 2 + 2);
+
+    assertThat(admin.delete("/v1/visitors/c1?project_id=" + projectC).status()).isEqualTo(204);
+    assertThat(gateway.count("SELECT count(*) FROM analytics_visitor_hours WHERE project_id = $1 AND visitor_id = 'c1'",
+        projectC)).isZero();
+    assertThat(gateway.count("SELECT count(*) FROM analytics_page_visitors WHERE project_id = $1 AND visitor_id = 'c1'",
+        projectC)).isZero();
+
+    assertThat(admin.delete("/v1/projects/" + projectC).status()).isEqualTo(204);
+    assertThat(rollupRows(projectC)).isZero();
+  }
+
+  private static long rollupRows(String projectId) {
+    return gateway.count("SELECT (SELECT count(*) FROM analytics_hourly WHERE project_id = $1) "
+        + "+ (SELECT count(*) FROM analytics_hourly_pages WHERE project_id = $1) "
+        + "+ (SELECT count(*) FROM analytics_visitor_hours WHERE project_id = $1) "
+        + "+ (SELECT count(*) FROM analytics_page_visitors WHERE project_id = $1)", projectId);
+  }
+}
