@@ -128,6 +128,17 @@ record AnalyticsQuery(String period, Instant start, Instant end, ZoneId zone, In
     return true;
   }
 
+  /**
+   * The whole UTC days inside the range, {@code [first, end)}; both equal {@code end} when there
+   * is none. The hours before and after them are the range's ends.
+   */
+  Instant[] wholeUtcDays() {
+    Instant first = start.truncatedTo(ChronoUnit.DAYS);
+    first = first.equals(start) ? first : first.plus(1, ChronoUnit.DAYS);
+    Instant last = end.truncatedTo(ChronoUnit.DAYS);
+    return first.isBefore(last) ? new Instant[] {first, last} : new Instant[] {end, end};
+  }
+
   /** {@code end_date} as answered: the last millisecond of the range (inclusive, as the parameter reads). */
   String endDate() {
     return Times.format(end.minusMillis(1));

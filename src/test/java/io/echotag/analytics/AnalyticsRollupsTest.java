@@ -101,9 +101,22 @@ class AnalyticsRollupsTest {
     assertThat(gateway.count("SELECT count(*) FROM analytics_visitor_hours WHERE project_id = $1", projectA))
         .isEqualTo(gateway.count("SELECT count(DISTINCT (date_trunc('hour', \"timestamp\", 'UTC'), visitor_id)) "
             + "FROM events WHERE project_id = $1", projectA));
-    assertThat(gateway.count("SELECT count(*) FROM analytics_page_visitors WHERE project_id = $1", projectA))
-        .isEqualTo(gateway.count("SELECT count(DISTINCT (date_trunc('hour', \"timestamp\", 'UTC'), data->>'url', "
-            + "visitor_id)) FROM events WHERE project_id = $1 AND event_type = 'page_view'", projectA));
+    assertNoDifference("SELECT date_trunc('day', \"timestamp\", 'UTC'), data->>'url', count(*)::bigint FROM events "
+        + "WHERE project_id = $1 AND event_type = 'page_view' GROUP BY 1, 2",
+        "SELECT day, url, sum(views)::bigint FROM analytics_daily_pages WHERE project_id = $1 GROUP BY 1, 2");
+    assertNoDifference("SELECT data->>'url', visitor_id, max(\"timestamp\") FROM events "
+        + "WHERE project_id = $1 AND event_type = 'page_view' GROUP BY 1, 2",
+        "SELECT url, visitor_id, last_view FROM analytics_page_last WHERE project_id = $1");
+    assertNoDifference("SELECT url, date_trunc('hour', last_view, 'UTC'), count(*)::bigint FROM analytics_page_last "
+        + "WHERE project_id = $1 GROUP BY 1, 2",
+        "SELECT url, hour, sum(visitors)::bigint FROM analytics_page_last_hours WHERE project_id = $1 GROUP BY 1, 2 "
+            + "HAVING sum(visitors) <> 0");
+    assertNoDifference("SELECT date_trunc('hour', started_at, 'UTC'), count(*)::bigint, "
+        + "sum((extract(epoch FROM ended_at - started_at) * 1000)::bigint)::bigint, "
+        + "count(*) FILTER (WHERE event_count = 1)::bigint FROM sessions WHERE project_id = $1 GROUP BY 1",
+        "SELECT hour, sum(sessions)::bigint, sum(duration_ms)::bigint, sum(bounces)::bigint "
+            + "FROM analytics_hourly_sessions WHERE project_id = $1 GROUP BY 1 HAVING sum(sessions) <> 0");
+    assertThat(gateway.count("SELECT count(*) FROM sessions WHERE project_id = $1", projectA)).isGreaterThan(60);
 
     String range = "start_date=2026-05-01&end_date=2026-05-03";
     JsonObject rollups = analytics(admin, range).json();
@@ -138,22 +151,32 @@ class AnalyticsRollupsTest {
     String projectC = c.json().getString("id");
     send(admin, List.of(pageView("c1", "2026-05-02T10:00:00.000Z", "https://c.example/").put("project_id", projectC),
         pageView("c2", "2026-05-02T10:00:00.000Z", "https://c.example/").put("project_id", projectC)));
-    assertThat(rollupRows(projectC)).isEqualTo(1 + 1 + 2 + 2);
+    // hourly type, hourly page, 2 visitor-hours, daily page, session hour, 2 page pairs, page last-view hour
+    assertThat(rollupRows(projectC)).isEqualTo(1 + 1 + 2 + 1 + 1 + 2 + 1);
 
     assertThat(admin.delete("/v1/visitors/c1?project_id=" + projectC).status()).isEqualTo(204);
     assertThat(gateway.count("SELECT count(*) FROM analytics_visitor_hours WHERE project_id = $1 AND visitor_id = 'c1'",
         projectC)).isZero();
-    assertThat(gateway.count("SELECT count(*) FROM analytics_page_visitors WHERE project_id = $1 AND visitor_id = 'c1'",
+    assertThat(gateway.count("SELECT count(*) FROM analytics_page_last WHERE project_id = $1 AND visitor_id = 'c1'",
         projectC)).isZero();
 
     assertThat(admin.delete("/v1/projects/" + projectC).status()).isEqualTo(204);
     assertThat(rollupRows(projectC)).isZero();
   }
 
+  /** Both queries (parameter: project A) give the same set of rows. */
+  private static void assertNoDifference(String fromEvents, String fromRollups) {
+    String sql = "SELECT (SELECT count(*) FROM ((%1$s) EXCEPT (%2$s)) a) + (SELECT count(*) FROM ((%2$s) EXCEPT (%1$s)) b)";
+    assertThat(gateway.count(String.format(sql, fromEvents, fromRollups), projectA)).as(fromRollups).isZero();
+  }
+
   private static long rollupRows(String projectId) {
     return gateway.count("SELECT (SELECT count(*) FROM analytics_hourly WHERE project_id = $1) "
         + "+ (SELECT count(*) FROM analytics_hourly_pages WHERE project_id = $1) "
         + "+ (SELECT count(*) FROM analytics_visitor_hours WHERE project_id = $1) "
-        + "+ (SELECT count(*) FROM analytics_page_visitors WHERE project_id = $1)", projectId);
+        + "+ (SELECT count(*) FROM analytics_daily_pages WHERE project_id = $1) "
+        + "+ (SELECT count(*) FROM analytics_hourly_sessions WHERE project_id = $1) "
+        + "+ (SELECT count(*) FROM analytics_page_last WHERE project_id = $1) "
+        + "+ (SELECT count(*) FROM analytics_page_last_hours WHERE project_id = $1)", projectId);
   }
 }
