@@ -5,6 +5,7 @@ import io.echotag.events.EventRoutes;
 import io.echotag.events.IngestBuffer;
 import io.echotag.keys.KeyRoutes;
 import io.echotag.projects.ProjectRoutes;
+import io.echotag.reports.ReportRoutes;
 import io.echotag.sessions.SessionRoutes;
 import io.echotag.tags.TagRoutes;
 import io.echotag.visitors.VisitorRoutes;
@@ -51,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
     TriggerRoutes.mount(router, services);
     ExecutionRoutes.mount(router, services);
     IntegrationRoutes.mount(router, vertx, services);
+    ReportRoutes.mount(router, services);
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(services.config().http().host())
