@@ -23,6 +23,7 @@ public record EchoTagConfig(
     Webhooks webhooks,
     Delivery delivery,
     Triggers triggers,
+    Reports reports,
     Roles roles,
     JsonObject raw) {
 
@@ -63,6 +64,13 @@ public record EchoTagConfig(
 
   /** The trigger engine: how often it sweeps for work and due waits, and how much it takes at once. */
   public record Triggers(int pollIntervalMs, int batchSize) {
+  }
+
+  /**
+   * Reports: the most rows one answers, the most groups an events report holds while counting, and
+   * the most events one run reads (more is a 422 asking for a narrower report, not a minute-long request).
+   */
+  public record Reports(int maxRows, int maxGroups, long maxEvents) {
   }
 
   /** Which verticles this process runs, so roles can scale apart. */
@@ -116,6 +124,10 @@ public record EchoTagConfig(
         new Triggers(
             r.integer("triggers.poll_interval_ms", 10, 600_000),
             r.integer("triggers.batch_size", 1, 10_000)),
+        new Reports(
+            r.integer("reports.max_rows", 1, 100_000),
+            r.integer("reports.max_groups", 1, 10_000_000),
+            r.longValue("reports.max_events", 1, 1_000_000_000L)),
         new Roles(r.bool("api.enabled"), r.bool("triggers.enabled"), r.bool("delivery.enabled"),
             r.bool("realtime.enabled")),
         json);

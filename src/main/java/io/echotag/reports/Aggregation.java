@@ -4,11 +4,11 @@ import io.vertx.core.json.JsonObject;
 
 /** A report's computation over its streamed rows: pure, single-threaded, no I/O. */
 interface Aggregation {
-  /** The most rows a report answers; the results say {@code "truncated": true} when there were more. */
-  int MAX_ROWS = 1000;
-
   void accept(ReportRow row);
 
-  /** {@code {"columns": [...], "rows": [[...], ...], "truncated": bool}}. */
+  /**
+   * {@code {"columns": [...], "rows": [[...], ...], "truncated": bool}}; {@code truncated} says that
+   * more rows than {@code reports.max_rows} were found and only that many are answered.
+   */
   JsonObject results();
 }

@@ -19,18 +19,20 @@ import java.util.Set;
 /**
  * An {@code events} report: the rows that pass the filters, grouped by the {@code group_by} values,
  * with one column per metric. Rows are sorted by the first metric, descending (nulls last), ties by
- * the group values; at most {@link Aggregation#MAX_ROWS} are answered, and at most
- * {@link #MAX_GROUPS} groups are held while counting (more is a 422: narrow the report).
+ * the group values; at most {@code reports.max_rows} are answered, and at most
+ * {@code reports.max_groups} groups are held while counting (more is a 422: narrow the report).
  */
 final class EventsAggregation implements Aggregation {
-  static final int MAX_GROUPS = 100_000;
-
+  private final int maxRows;
+  private final int maxGroups;
   private final List<Dimension> groupBy;
   private final List<Metric> metrics;
   private final ZoneId zone;
   private final Map<List<Object>, Group> groups = new HashMap<>();
 
-  EventsAggregation(List<Dimension> groupBy, List<Metric> metrics, ZoneId zone) {
+  EventsAggregation(List<Dimension> groupBy, List<Metric> metrics, ZoneId zone, int maxRows, int maxGroups) {
+    this.maxRows = maxRows;
+    this.maxGroups = maxGroups;
     this.groupBy = groupBy;
     this.metrics = metrics;
     this.zone = zone;
@@ -115,8 +117,8 @@ final class EventsAggregation implements Aggregation {
     List<Object> key = Arrays.asList(values);
     Group group = groups.get(key);
     if (group == null) {
-      if (groups.size() >= MAX_GROUPS) {
-        throw ApiError.unprocessable("group_by", "group_by makes more than " + MAX_GROUPS + " groups; narrow the "
+      if (groups.size() >= maxGroups) {
+        throw ApiError.unprocessable("group_by", "group_by makes more than " + maxGroups + " groups; narrow the "
             + "date_range or the filters, or group by fewer or coarser fields");
       }
       group = new Group(key);
@@ -148,10 +150,10 @@ final class EventsAggregation implements Aggregation {
     int first = groupBy.size();
     rows.sort(Comparator.<Object[], Object>comparing(r -> r[first], Comparator.nullsLast(ORDER.reversed())).thenComparing(this::byGroupValues));
     JsonArray out = new JsonArray();
-    for (int i = 0; i < rows.size() && i < MAX_ROWS; i++) {
+    for (int i = 0; i < rows.size() && i < maxRows; i++) {
       out.add(new JsonArray(Arrays.asList(rows.get(i))));
     }
-    return new JsonObject().put("columns", columns).put("rows", out).put("truncated", rows.size() > MAX_ROWS);
+    return new JsonObject().put("columns", columns).put("rows", out).put("truncated", rows.size() > maxRows);
   }
 
   /** Values of one column: numbers by value, anything else by its text. */

@@ -1,7 +1,9 @@
 package io.echotag.reports;
 
 import io.echotag.common.Times;
+import io.echotag.config.EchoTagConfig;
 import io.echotag.events.EventRows;
+import io.echotag.http.ApiError;
 import io.echotag.projects.Project;
 import io.echotag.triggers.EvalContext;
 import io.vertx.core.Future;
@@ -31,7 +33,7 @@ final class ReportRunner {
   record Run(JsonObject results, DateRange.Window window, Instant generatedAt) {
   }
 
-  static Future<Run> run(Pool pool, Project project, ReportDefinition report) {
+  static Future<Run> run(Pool pool, EchoTagConfig.Reports limits, Project project, ReportDefinition report) {
     Instant now = Instant.now();
     DateRange.Window window = report.dateRange().resolve(project.timezone(), now);
     boolean visitors = report.readsVisitors();
@@ -40,7 +42,8 @@ final class ReportRunner {
     Tuple args = Tuple.of(project.id(), Times.utc(window.start()), Times.utc(window.end()));
     switch (report.type()) {
       case EVENTS -> {
-        aggregation = new EventsAggregation(report.groupBy(), report.metrics(), project.timezone());
+        aggregation = new EventsAggregation(report.groupBy(), report.metrics(), project.timezone(),
+            limits.maxRows(), limits.maxGroups());
         sql = ReportSql.events(visitors, false);
         args.addArrayOfString(null);
       }
@@ -55,8 +58,14 @@ final class ReportRunner {
       }
     }
     boolean retention = report.type() == ReportDefinition.Type.RETENTION;
-    return stream(pool, sql, args, row -> aggregation.accept(reportRow(row, report, visitors || retention)))
-        .map(v -> new Run(aggregation.results(), window, now));
+    long[] read = {0};
+    return stream(pool, sql, args, row -> {
+      if (++read[0] > limits.maxEvents()) {
+        throw ApiError.unprocessable("date_range", "the report would read more than " + limits.maxEvents()
+            + " events; narrow date_range (reports.max_events)");
+      }
+      aggregation.accept(reportRow(row, report, visitors || retention));
+    }).map(v -> new Run(aggregation.results(), window, now));
   }
 
   /** The funnel's event types when every step is one, so that SQL reads only those; else null (all). */
