@@ -25,6 +25,7 @@ public record EchoTagConfig(
     Triggers triggers,
     Reports reports,
     Roles roles,
+    Realtime realtime,
     JsonObject raw) {
 
   private static final Pattern API_KEY = Pattern.compile("et_live_[A-Za-z0-9]{32,}");
@@ -75,6 +76,15 @@ public record EchoTagConfig(
 
   /** Which verticles this process runs, so roles can scale apart. */
   public record Roles(boolean api, boolean triggers, boolean delivery, boolean realtime) {
+  }
+
+  /**
+   * Live dashboards: how often snapshots and keep-alive comments go out, how many events each
+   * project's replay ring holds, how many unflushed bytes one SSE connection may owe before it is
+   * closed, and up to how many distinct visitors a second is counted exactly (a sketch beyond).
+   */
+  public record Realtime(int snapshotIntervalMs, int keepAliveMs, int replayEvents, int maxBacklogBytes,
+                         int exactVisitors) {
   }
 
   static EchoTagConfig from(JsonObject json) {
@@ -130,6 +140,12 @@ public record EchoTagConfig(
             r.longValue("reports.max_events", 1, 1_000_000_000L)),
         new Roles(r.bool("api.enabled"), r.bool("triggers.enabled"), r.bool("delivery.enabled"),
             r.bool("realtime.enabled")),
+        new Realtime(
+            r.integer("realtime.snapshot_interval_ms", 50, 60_000),
+            r.integer("realtime.keep_alive_ms", 100, 600_000),
+            r.integer("realtime.replay_events", 0, 100_000),
+            r.integer("realtime.max_backlog_bytes", 1024, 1 << 30),
+            r.integer("realtime.exact_visitors", 1, 1_000_000)),
         json);
     if (!config.bootstrapKey.isEmpty() && !API_KEY.matcher(config.bootstrapKey).matches()) {
       r.fail("bootstrap_key", "must look like et_live_ followed by at least 32 letters and digits");

@@ -15,6 +15,12 @@ public final class Meters {
   public static final String INGEST_BATCH_SIZE = "echotag.ingest.batch.size";
   public static final String INGEST_COMMIT = "echotag.ingest.commit";
   public static final String INGEST_FAILURES = "echotag.ingest.failures";
+  /** Gauge: open realtime SSE connections on this node ({@code echotag_sse_subscribers}). */
+  public static final String SSE_SUBSCRIBERS = "echotag.sse.subscribers";
+  /** Timer: a realtime snapshot's publish to its write reaching an SSE client's socket. */
+  public static final String SNAPSHOT_FANOUT = "echotag.realtime.snapshot.fanout";
+  /** Counter: SSE connections closed because their unflushed backlog passed the bound. */
+  public static final String SSE_SLOW_CLOSED = "echotag.sse.slow.closed";
 
   private final MeterRegistry registry;
   private final Counter eventsIngested;
