@@ -97,6 +97,25 @@ class ReportApiTest {
   }
 
   @Test
+  @DisplayName("filters on visitor. fields read the visitor's profile: email and tags")
+  void visitorFilters() {
+    JsonObject october = new JsonObject().put("start", "2025-10-01").put("end", "2025-10-31");
+    ingest(api, event("identify", "o1", "2025-10-02T10:00:00.000Z", new JsonObject().put("email", "ann@example.com")),
+        event("page_view", "o1", "2025-10-02T10:01:00.000Z", null),
+        event("page_view", "o2", "2025-10-02T10:02:00.000Z", null),
+        event("page_view", "o3", "2025-10-02T10:03:00.000Z", null));
+    assertThat(api.post("/v1/visitors/o3/tags", new JsonObject().put("tag", "vip")).status()).isIn(200, 201);
+    JsonObject byEmail = create(api, new JsonObject().put("report_type", "events").put("date_range", october)
+        .put("group_by", strings("event_type")).put("metrics", strings("count"))
+        .put("filters", new JsonObject().put("visitor.email", new JsonObject().put("ends_with", "@example.com"))));
+    assertThat(rows(byEmail)).containsExactly(row("identify", 1), row("page_view", 1));
+    JsonObject byTag = create(api, new JsonObject().put("report_type", "events").put("date_range", october)
+        .put("group_by", strings("visitor_id")).put("metrics", strings("count"))
+        .put("filters", new JsonObject().put("visitor.tags", new JsonObject().put("contains", "vip"))));
+    assertThat(rows(byTag)).containsExactly(row("o3", 1));
+  }
+
+  @Test
   @DisplayName("SQL in field names of group_by, metrics and filters is data: answers 2xx or 422, the events stay")
   void hostileFieldNames() {
     JsonObject report = create(api, new JsonObject().put("report_type", "events").put("date_range", JUNE)
