@@ -47,7 +47,7 @@ public final class ReportRoutes {
     JsonObject body = Bodies.object(ctx);
     ReportDefinition report = ReportDefinition.parse(body);
     return project(ctx, Bodies.projectId(ctx, body))
-        .compose(project -> ReportRunner.run(services.pool(), services.config().reports(), project, report)
+        .compose(project -> ReportRunner.run(services, project, report)
             .compose(run -> services.pool().preparedQuery(ReportSql.INSERT).execute(Tuple.tuple()
                     .addString(project.id()).addString(Ids.next("rep")).addString(report.name())
                     .addString(report.json().getString("report_type")).addValue(report.json()))
@@ -68,7 +68,7 @@ public final class ReportRoutes {
     return project(ctx, Query.string(ctx, "project_id"))
         .compose(project -> report(project, id).compose(row -> {
           ReportDefinition report = ReportDefinition.parse(row.getJsonObject("definition"));
-          return ReportRunner.run(services.pool(), services.config().reports(), project, report).map(run -> {
+          return ReportRunner.run(services, project, report).map(run -> {
             if (!csv) {
               return Reply.ok(withResults(json(row), run));
             }

@@ -1,5 +1,6 @@
 package io.echotag.reports;
 
+import io.echotag.Services;
 import io.echotag.common.Times;
 import io.echotag.config.EchoTagConfig;
 import io.echotag.events.EventRows;
@@ -16,6 +17,8 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -33,8 +36,11 @@ final class ReportRunner {
   record Run(JsonObject results, DateRange.Window window, Instant generatedAt) {
   }
 
-  static Future<Run> run(Pool pool, EchoTagConfig.Reports limits, Project project, ReportDefinition report) {
+  static Future<Run> run(Services services, Project project, ReportDefinition report) {
+    Pool pool = services.pool();
+    EchoTagConfig.Reports limits = services.config().reports();
     Instant now = Instant.now();
+    long started = System.nanoTime();
     DateRange.Window window = report.dateRange().resolve(project.timezone(), now);
     boolean visitors = report.readsVisitors();
     Aggregation aggregation;
@@ -65,7 +71,9 @@ final class ReportRunner {
             + " events; narrow date_range (reports.max_events)");
       }
       aggregation.accept(reportRow(row, report, visitors || retention));
-    }).map(v -> new Run(aggregation.results(), window, now));
+    }).map(v -> new Run(aggregation.results(), window, now))
+        .onComplete(ar -> services.meters().reportRun(report.type().name().toLowerCase(Locale.ROOT),
+            ar.succeeded() ? "ok" : "failed").record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
   }
 
   /** The funnel's event types when every step is one, so that SQL reads only those; else null (all). */

@@ -59,6 +59,8 @@ class ReportLimitsTest {
     assertThat(response.status()).as("%s", response).isEqualTo(422);
     assertThat(response.error().getString("param")).isEqualTo("group_by");
     assertThat(gateway.count("SELECT count(*) FROM reports")).isEqualTo(before);
+    String metrics = api.withKey(null).get("/metrics").body();
+    assertThat(metrics).containsPattern("echotag_report_run_seconds_count\\{outcome=\"failed\",report_type=\"events\"} [1-9]");
   }
 
   @Test
