@@ -68,10 +68,11 @@ public record EchoTagConfig(
   }
 
   /**
-   * Reports: the most rows one answers, the most groups an events report holds while counting, and
-   * the most events one run reads (more is a 422 asking for a narrower report, not a minute-long request).
+   * Reports: the most rows one answers, the most groups an events report holds while counting, the
+   * most events one run reads (more is a 422 asking for a narrower report, not a minute-long
+   * request), and how many runs a node streams at once (each holds a pooled connection).
    */
-  public record Reports(int maxRows, int maxGroups, long maxEvents) {
+  public record Reports(int maxRows, int maxGroups, long maxEvents, int maxConcurrent) {
   }
 
   /** Which verticles this process runs, so roles can scale apart. */
@@ -137,7 +138,8 @@ public record EchoTagConfig(
         new Reports(
             r.integer("reports.max_rows", 1, 100_000),
             r.integer("reports.max_groups", 1, 10_000_000),
-            r.longValue("reports.max_events", 1, 1_000_000_000L)),
+            r.longValue("reports.max_events", 1, 1_000_000_000L),
+            r.integer("reports.max_concurrent", 1, 1000)),
         new Roles(r.bool("api.enabled"), r.bool("triggers.enabled"), r.bool("delivery.enabled"),
             r.bool("realtime.enabled")),
         new Realtime(

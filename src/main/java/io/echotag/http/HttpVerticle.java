@@ -68,7 +68,7 @@ public final class HttpVerticle extends VerticleBase {
     TriggerRoutes.mount(router, services);
     ExecutionRoutes.mount(router, services);
     IntegrationRoutes.mount(router, vertx, services);
-    ReportRoutes.mount(router, services);
+    ReportRoutes.mount(router, vertx, services);
     RealtimeRoutes.mount(router, vertx, services);
     OpenApiRoutes.mount(router);
     return router;

@@ -12,6 +12,7 @@ import io.echotag.http.Replies.Reply;
 import io.echotag.keys.Scope;
 import io.echotag.projects.Project;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -30,13 +31,15 @@ public final class ReportRoutes {
   static final String CSV = "text/csv; charset=utf-8";
 
   private final Services services;
+  private final ReportGate gate;
 
-  private ReportRoutes(Services services) {
+  private ReportRoutes(Services services, ReportGate gate) {
     this.services = services;
+    this.gate = gate;
   }
 
-  public static void mount(Router router, Services services) {
-    ReportRoutes routes = new ReportRoutes(services);
+  public static void mount(Router router, Vertx vertx, Services services) {
+    ReportRoutes routes = new ReportRoutes(services, ReportGate.of(vertx, services.config().reports().maxConcurrent()));
     router.post("/v1/reports").handler(Auth.require(Scope.WRITE)).handler(reply(routes::create));
     router.get("/v1/reports").handler(Auth.require(Scope.READ)).handler(reply(routes::list));
     router.get("/v1/reports/:id").handler(Auth.require(Scope.READ)).handler(reply(routes::get));
@@ -47,7 +50,7 @@ public final class ReportRoutes {
     JsonObject body = Bodies.object(ctx);
     ReportDefinition report = ReportDefinition.parse(body);
     return project(ctx, Bodies.projectId(ctx, body))
-        .compose(project -> ReportRunner.run(services, project, report)
+        .compose(project -> run(ctx, project, report)
             .compose(run -> services.pool().preparedQuery(ReportSql.INSERT).execute(Tuple.tuple()
                     .addString(project.id()).addString(Ids.next("rep")).addString(report.name())
                     .addString(report.json().getString("report_type")).addValue(report.json()))
@@ -68,7 +71,7 @@ public final class ReportRoutes {
     return project(ctx, Query.string(ctx, "project_id"))
         .compose(project -> report(project, id).compose(row -> {
           ReportDefinition report = ReportDefinition.parse(row.getJsonObject("definition"));
-          return ReportRunner.run(services, project, report).map(run -> {
+          return run(ctx, project, report).map(run -> {
             if (!csv) {
               return Reply.ok(withResults(json(row), run));
             }
@@ -92,6 +95,10 @@ public final class ReportRoutes {
           }
           return Reply.noContent();
         });
+  }
+
+  private Future<ReportRunner.Run> run(RoutingContext ctx, Project project, ReportDefinition report) {
+    return gate.run(ctx.vertx().getOrCreateContext(), () -> ReportRunner.run(services, project, report));
   }
 
   private static boolean wantsCsv(RoutingContext ctx) {
