@@ -6,6 +6,9 @@
  * cursor and feeds them to one of the pure aggregations ({@code EventsAggregation},
  * {@code FunnelAggregation}, {@code RetentionAggregation}), which judge {@code filters} and funnel
  * steps with the trigger condition language ({@link io.echotag.triggers.Conditions#compile}).
+ * {@code ReportGate} lets at most {@code reports.max_concurrent} runs stream at once per node, and
+ * {@code reports.max_events}, {@code max_groups}, {@code max_rows} bound what one run reads, holds
+ * and answers.
  *
  * <p>Why Java and not SQL for filters: the condition language's semantics (numbers compare as
  * numbers and strings as strings, list membership for {@code contains}, bounded regular
