@@ -114,6 +114,26 @@ record ReportDefinition(String name, Type type, JsonObject filtersJson, Conditio
     return json;
   }
 
+  /**
+   * The event types the filters allow, when they say so at the top level ({@code "event.event_type":
+   * "purchase"}, {@code {"equals": ...}} or {@code {"in": [...]}}): SQL may then read only those
+   * through the {@code events_type} index. Null when the filters do not narrow the type. The
+   * filters are still judged on every row read, so this only saves reading, never decides.
+   */
+  String[] filterEventTypes() {
+    Object value = filtersJson.getValue("event.event_type");
+    if (value instanceof JsonObject operators && operators.size() == 1) {
+      value = operators.containsKey("equals") ? operators.getValue("equals") : operators.getValue("in");
+    }
+    if (value instanceof String type) {
+      return new String[] {type};
+    }
+    if (value instanceof JsonArray types && types.stream().allMatch(String.class::isInstance)) {
+      return types.stream().map(String.class::cast).toArray(String[]::new);
+    }
+    return null;
+  }
+
   /** Whether a filter or a step reads {@code visitor.} fields, so that the run must load visitor profiles. */
   boolean readsVisitors() {
     return mentionsVisitor(filtersJson) || steps.stream().anyMatch(s -> mentionsVisitor(s.definition()));

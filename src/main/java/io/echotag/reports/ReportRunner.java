@@ -51,12 +51,13 @@ final class ReportRunner {
         aggregation = new EventsAggregation(report.groupBy(), report.metrics(), project.timezone(),
             limits.maxRows(), limits.maxGroups());
         sql = ReportSql.events(visitors, false);
-        args.addArrayOfString(null);
+        args.addArrayOfString(report.filterEventTypes());
       }
       case FUNNEL -> {
         aggregation = new FunnelAggregation(report.steps(), report.windowMs());
         sql = ReportSql.events(visitors, true);
-        args.addArrayOfString(stepTypes(report.steps()));
+        String[] types = stepTypes(report.steps());
+        args.addArrayOfString(types != null ? types : report.filterEventTypes());
       }
       default -> {
         aggregation = new RetentionAggregation(report.interval(), project.timezone(), window);

@@ -14,6 +14,7 @@
  * numbers and strings as strings, list membership for {@code contains}, bounded regular
  * expressions, {@code visitor.} paths) live in one place, the triggers package; a second
  * translation to SQL would drift from it. SQL narrows what is streamed with bind parameters only
- * (project, date range, the funnel's event types); no user text ever becomes SQL.
+ * (project, date range, and the event types the funnel's steps or a top-level
+ * {@code event.event_type} filter name); no user text ever becomes SQL.
  */
 package io.echotag.reports;

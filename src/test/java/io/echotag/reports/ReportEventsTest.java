@@ -80,6 +80,16 @@ class ReportEventsTest {
     JsonObject report = report(new JsonArray(), strings("count", "avg:revenue", "min:revenue", "max:revenue"),
         new JsonObject().put("event.event_type", "purchase"));
     assertThat(rows(report)).containsExactly(row(3, 7.75, 5.5, 10));
+    // the same type filter, read through the event_type index: "in" and "equals" forms, and one that matches nothing
+    JsonObject in = report(strings("event_type"), strings("count"), new JsonObject().put("event.event_type",
+        new JsonObject().put("in", strings("purchase", "refund"))));
+    assertThat(rows(in)).containsExactly(row("purchase", 3));
+    JsonObject narrowed = report(new JsonArray(), strings("count"), new JsonObject()
+        .put("event.event_type", new JsonObject().put("equals", "page_view")).put("url", "/a"));
+    assertThat(rows(narrowed)).containsExactly(row(3));
+    JsonObject none = report(new JsonArray(), strings("count"), new JsonObject().put("event.event_type",
+        new JsonObject().put("in", new JsonArray())));
+    assertThat(rows(none)).containsExactly(row(0));
 
     JsonObject pages = report(strings("visitor_id"), strings("count"),
         new JsonObject().put("url", new JsonObject().put("in", strings("/a", "/b"))));
