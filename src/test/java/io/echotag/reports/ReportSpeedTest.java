@@ -52,6 +52,9 @@ class ReportSpeedTest {
       time(api, "events filtered by url contains \"/p/1\": count", new JsonObject()
           .put("report_type", "events").put("date_range", range)
           .put("filters", new JsonObject().put("url", new JsonObject().put("starts_with", "/p/1"))));
+      time(api, "events filtered by event.event_type purchase (read through the type index): count", new JsonObject()
+          .put("report_type", "events").put("date_range", range)
+          .put("filters", new JsonObject().put("event.event_type", "purchase")));
       time(api, "funnel page_view > add_to_cart > purchase, 1 day", new JsonObject().put("report_type", "funnel")
           .put("date_range", range).put("steps", strings("page_view", "add_to_cart", "purchase")));
       time(api, "retention by day", new JsonObject().put("report_type", "retention").put("date_range", range));
