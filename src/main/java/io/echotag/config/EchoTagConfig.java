@@ -23,6 +23,7 @@ public record EchoTagConfig(
     Webhooks webhooks,
     Delivery delivery,
     Triggers triggers,
+    Reports reports,
     Roles roles,
     Realtime realtime,
     JsonObject raw) {
@@ -64,6 +65,14 @@ public record EchoTagConfig(
 
   /** The trigger engine: how often it sweeps for work and due waits, and how much it takes at once. */
   public record Triggers(int pollIntervalMs, int batchSize) {
+  }
+
+  /**
+   * Reports: the most rows one answers, the most groups an events report holds while counting, the
+   * most events one run reads (more is a 422 asking for a narrower report, not a minute-long
+   * request), and how many runs a node streams at once (each holds a pooled connection).
+   */
+  public record Reports(int maxRows, int maxGroups, long maxEvents, int maxConcurrent) {
   }
 
   /** Which verticles this process runs, so roles can scale apart. */
@@ -126,6 +135,11 @@ public record EchoTagConfig(
         new Triggers(
             r.integer("triggers.poll_interval_ms", 10, 600_000),
             r.integer("triggers.batch_size", 1, 10_000)),
+        new Reports(
+            r.integer("reports.max_rows", 1, 100_000),
+            r.integer("reports.max_groups", 1, 10_000_000),
+            r.longValue("reports.max_events", 1, 1_000_000_000L),
+            r.integer("reports.max_concurrent", 1, 1000)),
         new Roles(r.bool("api.enabled"), r.bool("triggers.enabled"), r.bool("delivery.enabled"),
             r.bool("realtime.enabled")),
         new Realtime(

@@ -6,6 +6,7 @@ import io.echotag.events.EventRoutes;
 import io.echotag.events.IngestBuffer;
 import io.echotag.keys.KeyRoutes;
 import io.echotag.projects.ProjectRoutes;
+import io.echotag.reports.ReportRoutes;
 import io.echotag.sessions.SessionRoutes;
 import io.echotag.tags.TagRoutes;
 import io.echotag.visitors.VisitorRoutes;
@@ -67,6 +68,7 @@ public final class HttpVerticle extends VerticleBase {
     TriggerRoutes.mount(router, services);
     ExecutionRoutes.mount(router, services);
     IntegrationRoutes.mount(router, vertx, services);
+    ReportRoutes.mount(router, vertx, services);
     RealtimeRoutes.mount(router, vertx, services);
     OpenApiRoutes.mount(router);
     return router;
