@@ -136,14 +136,15 @@ public final class TestGateway implements AutoCloseable {
 
   /**
    * Stops the node as a crash would leave its work: the pool closes first, so nothing it still
-   * holds (delivery leases) is given back or recorded; then Vert.x and the cluster membership go.
-   * Requests the node still has in flight must end (e.g. {@link FakeReceiver#dropHanging()}) for
-   * the stop to be quick.
+   * holds (delivery leases) is given back or recorded; then {@code thenInFlight} ends what the node
+   * still sends (e.g. {@link FakeReceiver#dropHanging()}), so the stop is quick; then Vert.x and the
+   * cluster membership go.
    */
-  public void crash() {
+  public void crash(Runnable thenInFlight) {
     try {
       gateway.services().pool().close().toCompletionStage().toCompletableFuture()
           .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      thenInFlight.run();
       gateway.stop();
     } catch (Exception e) {
       throw new IllegalStateException("test gateway did not stop after its pool closed", e);
