@@ -1,5 +1,7 @@
 package io.echotag.cluster;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.echotag.config.EchoTagConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,9 +33,25 @@ public final class Clustering {
     }
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.config(cluster));
     return builder.with(options).withClusterManager(manager).buildClustered()
-        .onSuccess(vertx -> LOG.info("Joined cluster '{}' as {} ({} member(s), discovery: {})", cluster.name(),
-            manager.getNodeId(), manager.getNodes().size(), cluster.kubernetesServiceDns().isEmpty()
-                ? "members " + String.join(",", cluster.members())
-                : "kubernetes dns " + cluster.kubernetesServiceDns()));
+        .onSuccess(vertx -> {
+          LOG.info("Joined cluster '{}' as {} ({} member(s), discovery: {})", cluster.name(),
+              manager.getNodeId(), manager.getNodes().size(), cluster.kubernetesServiceDns().isEmpty()
+                  ? "members " + String.join(",", cluster.members())
+                  : "kubernetes dns " + cluster.kubernetesServiceDns());
+          manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipLog());
+        });
+  }
+
+  /** One line per member that joins or leaves (Hazelcast's own multi-line reports are quieted). */
+  private static final class MembershipLog implements MembershipListener {
+    @Override
+    public void memberAdded(MembershipEvent event) {
+      LOG.info("Cluster member joined: {} ({} member(s))", event.getMember().getAddress(), event.getMembers().size());
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent event) {
+      LOG.info("Cluster member left: {} ({} member(s))", event.getMember().getAddress(), event.getMembers().size());
+    }
   }
 }

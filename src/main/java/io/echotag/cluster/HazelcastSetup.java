@@ -14,8 +14,12 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
  * their backup settings.
  */
 public final class HazelcastSetup {
-  /** Hazelcast waits this long for other members before it forms a cluster alone (its default is 5). */
-  static final int WAIT_SECONDS_BEFORE_JOIN = 1;
+  /**
+   * With a static member list Hazelcast connects to each listed address directly, so a node that
+   * finds nobody within this long may form the cluster alone (its default is 5 s). Kubernetes DNS
+   * discovery keeps the default: pods start together and only appear in DNS when published.
+   */
+  static final int TCP_IP_WAIT_SECONDS_BEFORE_JOIN = 1;
 
   private HazelcastSetup() {
   }
@@ -28,7 +32,6 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
-    config.setProperty("hazelcast.wait.seconds.before.join", Integer.toString(WAIT_SECONDS_BEFORE_JOIN));
     config.getJetConfig().setEnabled(false);
     config.getMetricsConfig().setEnabled(false);
 
@@ -50,6 +53,7 @@ public final class HazelcastSetup {
     } else {
       join.getKubernetesConfig().setEnabled(false);
       join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+      config.setProperty("hazelcast.wait.seconds.before.join", Integer.toString(TCP_IP_WAIT_SECONDS_BEFORE_JOIN));
     }
     return config;
   }
