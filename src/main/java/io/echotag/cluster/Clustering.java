@@ -31,6 +31,8 @@ public final class Clustering {
     if (!cluster.host().isEmpty()) {
       options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host());
     }
+    // Hazelcast picks its logger once per JVM, partly before it reads the Config: say it here too.
+    System.getProperties().putIfAbsent("hazelcast.logging.type", "slf4j");
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.config(cluster));
     return builder.with(options).withClusterManager(manager).buildClustered()
         .onSuccess(vertx -> {
