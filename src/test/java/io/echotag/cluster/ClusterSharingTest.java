@@ -89,6 +89,7 @@ class ClusterSharingTest {
     assertThat(byA).as("sent by node A (B sent %d)", byB).isPositive();
     assertThat(byB).as("sent by node B (A sent %d)", byA).isPositive();
     assertThat(byA + byB).as("sent by both nodes together").isEqualTo(1_000);
+    System.out.printf("cluster: 1,000 deliveries split A %d / B %d%n", byA, byB);
   }
 
   @Test
