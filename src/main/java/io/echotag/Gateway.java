@@ -124,12 +124,12 @@ public final class Gateway {
         deployments.add(await(vertx.deployVerticle(() -> new HttpVerticle(services),
             new DeploymentOptions().setInstances(loops))));
         LOG.info("EchoTag listening on http://{}:{} (node {}, roles {})", config.http().host(),
-            services.httpPort().get(), nodeId, roles(config.roles()));
+            services.httpPort().get(), nodeId, config.roles().names());
       } else {
         // No API on this node, but probes and Prometheus still need an address.
         deployments.add(await(vertx.deployVerticle(new OpsVerticle(services))));
         LOG.info("EchoTag listening on http://{}:{} (node {}, roles {}; /health and /metrics only)",
-            config.http().host(), services.httpPort().get(), nodeId, roles(config.roles()));
+            config.http().host(), services.httpPort().get(), nodeId, config.roles().names());
       }
       return new Gateway(config, embedded, vertx, services, deployments, nodeId);
     } catch (Exception | Error e) {
@@ -199,23 +199,6 @@ public final class Gateway {
         }
       }
     });
-  }
-
-  private static String roles(EchoTagConfig.Roles roles) {
-    List<String> on = new ArrayList<>();
-    if (roles.api()) {
-      on.add("api");
-    }
-    if (roles.triggers()) {
-      on.add("triggers");
-    }
-    if (roles.delivery()) {
-      on.add("delivery");
-    }
-    if (roles.realtime()) {
-      on.add("realtime");
-    }
-    return on.isEmpty() ? "none" : String.join(",", on);
   }
 
   /** Latency histograms (not only sums) for the HTTP server, so p99 per route can be read in Prometheus. */

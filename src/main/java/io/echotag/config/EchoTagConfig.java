@@ -71,6 +71,23 @@ public record EchoTagConfig(
 
   /** Which verticles this process runs, so roles can scale apart. */
   public record Roles(boolean api, boolean triggers, boolean delivery, boolean realtime) {
+    /** The roles switched on, e.g. {@code api,delivery} (for the start-up line); {@code none} if none. */
+    public String names() {
+      List<String> on = new java.util.ArrayList<>();
+      if (api) {
+        on.add("api");
+      }
+      if (triggers) {
+        on.add("triggers");
+      }
+      if (delivery) {
+        on.add("delivery");
+      }
+      if (realtime) {
+        on.add("realtime");
+      }
+      return on.isEmpty() ? "none" : String.join(",", on);
+    }
   }
 
   /**
