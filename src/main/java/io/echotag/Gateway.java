@@ -92,7 +92,7 @@ public final class Gateway {
               .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE,
                   Label.POOL_NAME)));
       vertx = await(Clustering.vertx(Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry)), options,
-          config.cluster()));
+          config.cluster(), registry));
 
       Pool pool = Database.pool(vertx, target, config.database());
       long cacheTtl = config.keys().cacheTtlMs();

@@ -3,6 +3,9 @@ package io.echotag.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.echotag.config.EchoTagConfig;
+import io.echotag.metrics.Meters;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -23,7 +26,8 @@ public final class Clustering {
   }
 
   /** A plain Vert.x, or a future that completes once this node has joined the cluster. */
-  public static Future<Vertx> vertx(VertxBuilder builder, VertxOptions options, EchoTagConfig.Cluster cluster) {
+  public static Future<Vertx> vertx(VertxBuilder builder, VertxOptions options, EchoTagConfig.Cluster cluster,
+                                    MeterRegistry registry) {
     if (!cluster.enabled()) {
       return Future.succeededFuture(builder.with(options).build());
     }
@@ -41,6 +45,8 @@ public final class Clustering {
                   ? "members " + String.join(",", cluster.members())
                   : "kubernetes dns " + cluster.kubernetesServiceDns());
           manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipLog());
+          Gauge.builder(Meters.CLUSTER_MEMBERS, manager, m -> m.isActive() ? m.getNodes().size() : 0)
+              .description("Members this node sees in its cluster, itself included").register(registry);
         });
   }
 

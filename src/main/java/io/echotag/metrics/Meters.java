@@ -15,6 +15,8 @@ public final class Meters {
   public static final String INGEST_BATCH_SIZE = "echotag.ingest.batch.size";
   public static final String INGEST_COMMIT = "echotag.ingest.commit";
   public static final String INGEST_FAILURES = "echotag.ingest.failures";
+  /** Cluster mode only: members this node sees in its cluster (itself included). */
+  public static final String CLUSTER_MEMBERS = "echotag.cluster.members";
 
   private final MeterRegistry registry;
   private final Counter eventsIngested;

@@ -60,7 +60,7 @@ class ClusterRolesTest {
     assertThat(ready.json().getString("database")).isEqualTo("up");
     Api.Response metrics = probes.get("/metrics");
     assertThat(metrics.status()).as("/metrics").isEqualTo(200);
-    assertThat(metrics.body()).contains("echotag_webhook_deliveries_pending");
+    assertThat(metrics.body()).contains("echotag_webhook_deliveries_pending").contains("echotag_cluster_members 2.0");
     Api.Response api = worker.api().get("/v1/projects");
     assertThat(api.status()).as("/v1/projects on the worker: %s", api).isEqualTo(404);
     assertThat(api.error().getString("type")).as("error shape: %s", api).isNotBlank();
