@@ -158,7 +158,8 @@ public final class IngestBuffer {
     meters.eventsIngested().increment(created.size());
     meters.eventsDuplicate().increment(stored.size() - created.size());
     if (!created.isEmpty()) {
-      vertx.eventBus().publish(Addresses.EVENTS, created);
+      // This node's news only: what must happen elsewhere is in the database (see Addresses).
+      vertx.eventBus().publish(Addresses.EVENTS, created, Addresses.localOnly());
     }
     if (committed.deliveries() > 0) {
       vertx.eventBus().publish(Addresses.DELIVERIES_WAKE, null);

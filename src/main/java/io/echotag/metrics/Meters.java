@@ -23,6 +23,8 @@ public final class Meters {
   public static final String SSE_SLOW_CLOSED = "echotag.sse.slow.closed";
   /** Timer: one report run, by {@code report_type} and {@code outcome} ({@code ok} or {@code failed}). */
   public static final String REPORT_RUN = "echotag.report.run";
+  /** Cluster mode only: members this node sees in its cluster (itself included). */
+  public static final String CLUSTER_MEMBERS = "echotag.cluster.members";
 
   private final MeterRegistry registry;
   private final Counter eventsIngested;

@@ -41,7 +41,7 @@ public final class DeliveryVerticle extends VerticleBase {
 
   private final Services services;
   private final Breakers breakers;
-  private final String owner = Ids.next("node");
+  private final String owner;
   private final Map<String, Integer> perEndpoint = new HashMap<>();
   private final Set<String> sending = new HashSet<>();
   private final AtomicLong pending = new AtomicLong();
@@ -53,9 +53,11 @@ public final class DeliveryVerticle extends VerticleBase {
   private boolean stopping;
   private Promise<Void> idle;
 
-  public DeliveryVerticle(Services services, Breakers breakers) {
+  /** {@code owner} names this node in the leases it takes (unique per running node). */
+  public DeliveryVerticle(Services services, Breakers breakers, String owner) {
     this.services = services;
     this.breakers = breakers;
+    this.owner = owner;
   }
 
   @Override

@@ -148,6 +148,13 @@ public final class FakeReceiver implements AutoCloseable {
     return hanging.size();
   }
 
+  /** Closes the connection of every request left hanging, so its sender sees a reset; returns how many. */
+  public int dropHanging() {
+    List<HttpServerRequest> open = List.copyOf(hanging);
+    open.forEach(request -> request.connection().close());
+    return open.size();
+  }
+
   private void handle(HttpServerRequest request) {
     request.body().onSuccess(buffer -> {
       received.add(new Received(request.method().name(), request.path(), request.query(),
