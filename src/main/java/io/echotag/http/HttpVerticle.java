@@ -1,6 +1,7 @@
 package io.echotag.http;
 
 import io.echotag.Services;
+import io.echotag.dashboard.DashboardRoutes;
 import io.echotag.events.EventRoutes;
 import io.echotag.events.IngestBuffer;
 import io.echotag.keys.KeyRoutes;
@@ -51,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
     TriggerRoutes.mount(router, services);
     ExecutionRoutes.mount(router, services);
     IntegrationRoutes.mount(router, vertx, services);
+    DashboardRoutes.mount(router);
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(services.config().http().host())
