@@ -24,6 +24,7 @@ export class EventQueue {
     this.timer = null;
     this.inFlight = new Set();
     this.closed = false;
+    this.exitHooked = false;
     this.detach = flushOnExit ? this.attachExitHooks() : () => {};
   }
 
@@ -48,8 +49,8 @@ export class EventQueue {
         this.timer = null;
         this.flush();
       }, this.flushInterval);
-      if (typeof this.timer === "object" && this.timer && typeof this.timer.unref === "function") {
-        this.timer.unref(); // a pending flush must not keep a Node process alive (beforeExit flushes)
+      if (this.exitHooked && typeof this.timer === "object" && this.timer && typeof this.timer.unref === "function") {
+        this.timer.unref(); // a pending flush must not keep a Node process alive: beforeExit flushes
       }
     }
     return promise;
@@ -171,6 +172,7 @@ export class EventQueue {
         }
       };
       process.on("beforeExit", beforeExit);
+      this.exitHooked = true;
       hooks.push(() => process.removeListener("beforeExit", beforeExit));
     }
     return () => hooks.forEach((undo) => undo());
@@ -179,6 +181,7 @@ export class EventQueue {
   /** Flushes and detaches the exit hooks. */
   async close() {
     this.detach();
+    this.exitHooked = false;
     this.detach = () => {};
     return this.flush();
   }

@@ -49,6 +49,9 @@ export async function startGateway(env = {}) {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // a test process that dies must not leave a gateway behind
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   let log = "";
   const exited = new Promise((done) => child.once("exit", (code, signal) => done({ code, signal })));
   const origin = await new Promise((resolveOrigin, reject) => {
@@ -84,6 +87,7 @@ export async function startGateway(env = {}) {
           await exited;
           clearTimeout(killer);
         }
+        process.removeListener("exit", killOnExit);
         rmSync(dataDir, { recursive: true, force: true });
       })();
       return stopped;

@@ -27,7 +27,10 @@ public final class DashboardRoutes {
         .setDirectoryListing(false);
     Handler<RoutingContext> headers = DashboardRoutes::securityHeaders;
     router.get("/").handler(headers).handler(files);
-    router.get("/dashboard").handler(headers).handler(ctx -> ctx.reroute("/dashboard/"));
+    router.get("/dashboard").handler(headers).handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/html;charset=UTF-8")
+        .putHeader("Cache-Control", "public, max-age=" + MAX_AGE_SECONDS)
+        .sendFile(ROOT + "/index.html"));
     router.get("/dashboard/*").handler(headers).handler(files);
   }
 
