@@ -436,6 +436,11 @@ function drawChart() {
     ctx.beginPath();
     points.forEach(([s, v], i) => (i === 0 ? ctx.moveTo(x(s), y(v)) : ctx.lineTo(x(s), y(v))));
     ctx.stroke();
+    const [lastS, lastV] = points[points.length - 1];
+    ctx.fillStyle = "#22d3ee";
+    ctx.beginPath();
+    ctx.arc(x(lastS), y(lastV), 4, 0, 2 * Math.PI);
+    ctx.fill();
     ctx.shadowBlur = 0;
   }
 }
@@ -488,4 +493,4 @@ if (state.apiKey) {
 }
 
 // for tests and curious operators
-window.echotagDashboard = { state, connect, disconnect };
+window.echotagDashboard = { state, connect, disconnect, onSnapshot, onEvent };
