@@ -1,5 +1,6 @@
 package io.echotag;
 
+import io.echotag.analytics.RealtimeVerticle;
 import io.echotag.bus.Addresses;
 import io.echotag.config.EchoTagConfig;
 import io.echotag.db.Database;
@@ -107,6 +108,9 @@ public final class Gateway {
       }
       if (config.roles().delivery()) {
         deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(services, services.breakers()))));
+      }
+      if (config.roles().realtime()) {
+        deployments.add(await(vertx.deployVerticle(new RealtimeVerticle(services))));
       }
       if (config.roles().api()) {
         deployments.add(await(vertx.deployVerticle(() -> new HttpVerticle(services),

@@ -23,6 +23,31 @@ public final class Addresses {
    */
   public static final String CONFIG_CHANGED = "echotag.config.changed";
 
-  /** Prefix of the per-project realtime snapshots, published once a second while anyone listens. */
+  /**
+   * Prefix of the per-project realtime snapshots ({@code echotag.realtime.<project_id>}): each
+   * node's realtime verticle publishes them, local to that node, once per snapshot interval while
+   * an SSE client of the project is connected to that node; read by the SSE connections.
+   */
   public static final String REALTIME_PREFIX = "echotag.realtime.";
+
+  /**
+   * Published (cluster-wide) by every node's realtime verticle once a second: the per-second
+   * deltas of the events that node committed ({@code {"node", "deltas": [...]}}); read by every
+   * node's realtime verticle, which merges them into its windows.
+   */
+  public static final String REALTIME_DELTAS = "echotag.realtime-deltas";
+
+  /**
+   * Published (cluster-wide) by the realtime verticle of the node that committed them: one
+   * project's newly committed events ({@code {"project_id", "events": [...]}}); read by every
+   * node's realtime verticle (replay ring, then the node-local live address below).
+   */
+  public static final String REALTIME_EVENTS = "echotag.realtime-events";
+
+  /**
+   * Prefix of the node-local live events of one project ({@code echotag.realtime-live.<project_id>}),
+   * published by the realtime verticle while an SSE client of the project is connected; read by
+   * the SSE connections.
+   */
+  public static final String REALTIME_LIVE_PREFIX = "echotag.realtime-live.";
 }

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,6 +44,23 @@ public final class ConfigLoader {
   /** The environment variable that overrides a key path, e.g. {@code http.port} → {@code ECHOTAG_HTTP_PORT}. */
   public static String envName(String keyPath) {
     return ENV_PREFIX + keyPath.toUpperCase().replace('.', '_');
+  }
+
+  /** Every key path of the bundled defaults ({@code http.port}, ...): the keys {@link #envName} can override. */
+  public static List<String> keyPaths() {
+    List<String> paths = new ArrayList<>();
+    collectPaths(bundledDefaults(), "", paths);
+    return paths;
+  }
+
+  private static void collectPaths(JsonObject node, String prefix, List<String> paths) {
+    for (String key : node.fieldNames()) {
+      if (node.getValue(key) instanceof JsonObject child) {
+        collectPaths(child, prefix + key + ".", paths);
+      } else {
+        paths.add(prefix + key);
+      }
+    }
   }
 
   static JsonObject bundledDefaults() {

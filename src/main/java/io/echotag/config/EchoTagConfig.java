@@ -23,7 +23,9 @@ public record EchoTagConfig(
     Webhooks webhooks,
     Delivery delivery,
     Triggers triggers,
+    Reports reports,
     Roles roles,
+    Realtime realtime,
     JsonObject raw) {
 
   private static final Pattern API_KEY = Pattern.compile("et_live_[A-Za-z0-9]{32,}");
@@ -65,8 +67,25 @@ public record EchoTagConfig(
   public record Triggers(int pollIntervalMs, int batchSize) {
   }
 
+  /**
+   * Reports: the most rows one answers, the most groups an events report holds while counting, the
+   * most events one run reads (more is a 422 asking for a narrower report, not a minute-long
+   * request), and how many runs a node streams at once (each holds a pooled connection).
+   */
+  public record Reports(int maxRows, int maxGroups, long maxEvents, int maxConcurrent) {
+  }
+
   /** Which verticles this process runs, so roles can scale apart. */
   public record Roles(boolean api, boolean triggers, boolean delivery, boolean realtime) {
+  }
+
+  /**
+   * Live dashboards: how often snapshots and keep-alive comments go out, how many events each
+   * project's replay ring holds, how many unflushed bytes one SSE connection may owe before it is
+   * closed, and up to how many distinct visitors a second is counted exactly (a sketch beyond).
+   */
+  public record Realtime(int snapshotIntervalMs, int keepAliveMs, int replayEvents, int maxBacklogBytes,
+                         int exactVisitors) {
   }
 
   static EchoTagConfig from(JsonObject json) {
@@ -116,8 +135,19 @@ public record EchoTagConfig(
         new Triggers(
             r.integer("triggers.poll_interval_ms", 10, 600_000),
             r.integer("triggers.batch_size", 1, 10_000)),
+        new Reports(
+            r.integer("reports.max_rows", 1, 100_000),
+            r.integer("reports.max_groups", 1, 10_000_000),
+            r.longValue("reports.max_events", 1, 1_000_000_000L),
+            r.integer("reports.max_concurrent", 1, 1000)),
         new Roles(r.bool("api.enabled"), r.bool("triggers.enabled"), r.bool("delivery.enabled"),
             r.bool("realtime.enabled")),
+        new Realtime(
+            r.integer("realtime.snapshot_interval_ms", 50, 60_000),
+            r.integer("realtime.keep_alive_ms", 100, 600_000),
+            r.integer("realtime.replay_events", 0, 100_000),
+            r.integer("realtime.max_backlog_bytes", 1024, 1 << 30),
+            r.integer("realtime.exact_visitors", 1, 1_000_000)),
         json);
     if (!config.bootstrapKey.isEmpty() && !API_KEY.matcher(config.bootstrapKey).matches()) {
       r.fail("bootstrap_key", "must look like et_live_ followed by at least 32 letters and digits");

@@ -9,9 +9,16 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.Map;
+import java.util.function.Function;
+
 /**
  * Authenticates {@code /v1} requests by bearer key, applies the per-key rate limit, and checks
  * the browser origin of ingest-only keys against their project's {@code allowed_origins}.
+ *
+ * <p>A few paths also accept {@code ?access_token=} without an Authorization header (browsers'
+ * {@code EventSource} cannot send one): {@code queryTokens} maps each such path to the verifier
+ * of its own kind of token, so a token is good for that path only.
  */
 public final class Auth {
   static final String PRINCIPAL = "echotag.principal";
@@ -19,11 +26,18 @@ public final class Auth {
   private final KeyCache keys;
   private final ProjectCache projects;
   private final RateLimiter limiter;
+  private final Map<String, Function<String, Future<Principal>>> queryTokens;
 
   public Auth(KeyCache keys, ProjectCache projects, RateLimiter limiter) {
+    this(keys, projects, limiter, Map.of());
+  }
+
+  public Auth(KeyCache keys, ProjectCache projects, RateLimiter limiter,
+              Map<String, Function<String, Future<Principal>>> queryTokens) {
     this.keys = keys;
     this.projects = projects;
     this.limiter = limiter;
+    this.queryTokens = queryTokens;
   }
 
   /** The authenticated caller; present on every {@code /v1} route. */
@@ -44,6 +58,22 @@ public final class Auth {
 
   void authenticate(RoutingContext ctx) {
     String token = bearer(ctx.request().getHeader("Authorization"));
+    Function<String, Future<Principal>> queryToken = queryTokens.get(ctx.normalizedPath());
+    String accessToken = ctx.request().getParam("access_token");
+    if (token == null && queryToken != null && accessToken != null && !accessToken.isEmpty()) {
+      queryToken.apply(accessToken)
+          .compose(principal -> principal == null
+              ? Future.failedFuture(ApiError.unauthenticated("invalid_access_token",
+                  "Invalid or expired access_token"))
+              : Future.succeededFuture(principal))
+          .onSuccess(principal -> {
+            ctx.put(PRINCIPAL, principal);
+            Cors.allow(ctx, ctx.request().getHeader("Origin"));
+            ctx.next();
+          })
+          .onFailure(ctx::fail);
+      return;
+    }
     if (token == null) {
       ctx.fail(ApiError.unauthenticated("missing_api_key",
           "Missing API key: send the header Authorization: Bearer <api key>"));

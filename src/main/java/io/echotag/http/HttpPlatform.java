@@ -1,6 +1,7 @@
 package io.echotag.http;
 
 import io.echotag.Services;
+import io.echotag.analytics.StreamTokens;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -8,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,7 +28,8 @@ public final class HttpPlatform {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit());
     BodyHandler batchBody = BodyHandler.create(false).setBodyLimit(services.config().ingest().batchBodyLimit());
     Auth auth = new Auth(services.keys(), services.projects(),
-        services.config().rateLimit().enabled() ? services.rateLimiter() : null);
+        services.config().rateLimit().enabled() ? services.rateLimiter() : null,
+        Map.of(StreamTokens.STREAM_PATH, new StreamTokens(services.pool())::verify));
 
     router.route().handler(RequestIds::assign);
     router.route().handler(Cors::preflight);

@@ -1,11 +1,13 @@
 package io.echotag.http;
 
 import io.echotag.Services;
+import io.echotag.analytics.RealtimeRoutes;
 import io.echotag.dashboard.DashboardRoutes;
 import io.echotag.events.EventRoutes;
 import io.echotag.events.IngestBuffer;
 import io.echotag.keys.KeyRoutes;
 import io.echotag.projects.ProjectRoutes;
+import io.echotag.reports.ReportRoutes;
 import io.echotag.sessions.SessionRoutes;
 import io.echotag.tags.TagRoutes;
 import io.echotag.visitors.VisitorRoutes;
@@ -13,8 +15,10 @@ import io.echotag.webhooks.WebhookRoutes;
 import io.echotag.triggers.ExecutionRoutes;
 import io.echotag.triggers.TriggerRoutes;
 import io.echotag.integrations.IntegrationRoutes;
+import io.echotag.openapi.OpenApiRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -40,6 +44,19 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ingest = new IngestBuffer(vertx, services);
+    Router router = router(vertx, services, ingest);
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(services.config().http().host())
+        .setCompressionSupported(true)
+        .setTcpNoDelay(true));
+    return server.requestHandler(router)
+        .listen(services.config().http().port())
+        .onSuccess(s -> services.httpPort().compareAndSet(0, s.actualPort()));
+  }
+
+  /** The root router with the platform handlers and every feature's routes (public: tests list its routes). */
+  public static Router router(Vertx vertx, Services services, IngestBuffer ingest) {
     Router router = Router.router(vertx);
     HttpPlatform.mountBefore(router, services);
     KeyRoutes.mount(router, services);
@@ -52,15 +69,11 @@ public final class HttpVerticle extends VerticleBase {
     TriggerRoutes.mount(router, services);
     ExecutionRoutes.mount(router, services);
     IntegrationRoutes.mount(router, vertx, services);
+    ReportRoutes.mount(router, vertx, services);
+    RealtimeRoutes.mount(router, vertx, services);
+    OpenApiRoutes.mount(router);
     DashboardRoutes.mount(router);
-
-    server = vertx.createHttpServer(new HttpServerOptions()
-        .setHost(services.config().http().host())
-        .setCompressionSupported(true)
-        .setTcpNoDelay(true));
-    return server.requestHandler(router)
-        .listen(services.config().http().port())
-        .onSuccess(s -> services.httpPort().compareAndSet(0, s.actualPort()));
+    return router;
   }
 
   @Override

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Realtime SSE benchmark for the EchoTag gateway.
+#
+# Starts the gateway on a fresh embedded database, opens BENCH_SUBSCRIBERS realtime streams
+# (include=events) spread over the source addresses 127.0.0.2 .. 127.0.0.(1+BENCH_ADDRESSES),
+# measures the gateway's heap per subscriber (after a full GC, with vs without them), then
+# tracks events and measures track-sent -> event-received latency over every subscriber, and
+# prints a summary (also written to bench/results/sse-<date>.txt).
+#
+# Usage: bench/sse.sh
+# Environment (all optional):
+#   BENCH_SUBSCRIBERS=10000   SSE connections
+#   BENCH_ADDRESSES=4         source addresses 127.0.0.2 .. (2,500 connections each by default)
+#   BENCH_RATE=5              events tracked per second (each reaches every subscriber)
+#   BENCH_DURATION=30         measured seconds
+#   BENCH_WARMUP=10           seconds of events with the subscribers open, not measured
+#   BENCH_REBUILD=1           rebuild the gateway jar even when it exists
+#   ECHOTAG_JAR=path          benchmark this gateway jar instead of target/echotag.jar
+#   GATEWAY_JAVA_OPTS="..."   JVM options for the gateway (e.g. -Xmx1g)
+#   ECHOTAG_REALTIME_*        passed to the gateway (e.g. ECHOTAG_REALTIME_SNAPSHOT_INTERVAL_MS=60000
+#                             to measure event fan-out without the snapshot load); listed in the summary
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+SUBSCRIBERS="${BENCH_SUBSCRIBERS:-10000}"
+ADDRESSES="${BENCH_ADDRESSES:-4}"
+RATE="${BENCH_RATE:-5}"
+DURATION="${BENCH_DURATION:-30}"
+WARMUP="${BENCH_WARMUP:-10}"
+GATEWAY_JAR="${ECHOTAG_JAR:-$ROOT/target/echotag.jar}"
+BENCH_JAR="$BENCH_DIR/target/echotag-bench.jar"
+START_TIMEOUT_S=120
+STOP_TIMEOUT_S=60
+# Fixed so runs are repeatable; it only ever exists in this run's throw-away data directory.
+API_KEY="et_live_BenchOnlyKey0123456789abcdefghij"
+
+WORK=""
+GATEWAY_PID=""
+GATEWAY_PORT=""
+BENCH_PID=""
+
+log() {
+  echo "[sse] $*" >&2
+}
+
+die() {
+  log "error: $*"
+  exit 1
+}
+
+require_positive() {
+  [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive whole number, got '$2'"
+}
+
+# wait_for_exit, stop_child, stop_orphan_postgres
+source "$BENCH_DIR/processes.sh"
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  stop_child "$BENCH_PID" "sse bench" 10
+  if [[ -n "$GATEWAY_PID" ]]; then
+    log "stopping gateway (pid $GATEWAY_PID), waiting for its database to shut down"
+    stop_child "$GATEWAY_PID" gateway "$STOP_TIMEOUT_S"
+    stop_orphan_postgres
+  fi
+  if ((status != 0)) && [[ -n "$WORK" && -s "$WORK/gateway.log" ]]; then
+    log "last gateway log lines:"
+    tail -n 40 "$WORK/gateway.log" >&2 || true
+  fi
+  [[ -z "$WORK" ]] || rm -rf "$WORK"
+  exit "$status"
+}
+
+build() {
+  if [[ -n "${ECHOTAG_JAR:-}" ]]; then
+    [[ -f "$GATEWAY_JAR" ]] || die "ECHOTAG_JAR=$GATEWAY_JAR does not exist"
+  elif [[ ! -f "$GATEWAY_JAR" || "${BENCH_REBUILD:-0}" == 1 ]]; then
+    log "building the gateway (mvn -DskipTests package)"
+    (cd "$ROOT" && mvn -q -B -DskipTests package)
+  fi
+  [[ -f "$GATEWAY_JAR" ]] || die "no gateway jar at $GATEWAY_JAR"
+  log "gateway jar: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T'))"
+  if [[ ! -f "$BENCH_JAR" ]] \
+    || [[ -n "$(find "$BENCH_DIR/src" "$BENCH_DIR/pom.xml" -newer "$BENCH_JAR" -print -quit)" ]]; then
+    log "building the bench tools"
+    mvn -q -B -f "$BENCH_DIR/pom.xml" package
+  fi
+}
+
+start_gateway() {
+  local java_opts line deadline=$((SECONDS + START_TIMEOUT_S))
+  read -r -a java_opts <<<"${GATEWAY_JAVA_OPTS:-}"
+  mkdir -p "$WORK/data"
+  log "starting the gateway (data in $WORK/data)"
+  (
+    cd "$ROOT"
+    export ECHOTAG_HTTP_PORT=0 ECHOTAG_HTTP_HOST=127.0.0.1 ECHOTAG_DATA_DIR="$WORK/data" \
+      ECHOTAG_BOOTSTRAP_KEY="$API_KEY" ECHOTAG_RATE_LIMIT_ENABLED=false
+    exec java ${java_opts[@]+"${java_opts[@]}"} -jar "$GATEWAY_JAR"
+  ) >"$WORK/gateway.log" 2>&1 &
+  GATEWAY_PID=$!
+  while ((SECONDS < deadline)); do
+    line="$(grep -m 1 -oE 'EchoTag listening on http://[^[:space:]]+' "$WORK/gateway.log" 2>/dev/null || true)"
+    [[ -z "$line" ]] || break
+    kill -0 "$GATEWAY_PID" 2>/dev/null || die "the gateway exited before listening"
+    sleep 0.5
+  done
+  [[ "$line" =~ :([0-9]+)/?$ ]] || die "the gateway did not log its port within ${START_TIMEOUT_S}s"
+  GATEWAY_PORT="${BASH_REMATCH[1]}"
+  log "gateway up on port $GATEWAY_PORT (pid $GATEWAY_PID)"
+}
+
+main() {
+  require_positive BENCH_SUBSCRIBERS "$SUBSCRIBERS"
+  require_positive BENCH_ADDRESSES "$ADDRESSES"
+  require_positive BENCH_RATE "$RATE"
+  require_positive BENCH_DURATION "$DURATION"
+  require_positive BENCH_WARMUP "$WARMUP"
+  ((ADDRESSES <= 250)) || die "BENCH_ADDRESSES must be at most 250"
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+
+  # One descriptor per connection on each side (bench and gateway are separate processes), plus
+  # the JVMs' own files; raised as far as the hard limit allows.
+  local want=$((SUBSCRIBERS + 2048)) hard
+  hard="$(ulimit -Hn)"
+  [[ "$hard" == unlimited ]] || ((want <= hard)) || die "needs $want open files, the hard limit is $hard"
+  ulimit -n "$want"
+  log "open files limit: $(ulimit -n)"
+
+  build
+  WORK="$(mktemp -d -t echotag-sse.XXXXXX)"
+  start_gateway
+
+  log "SseBench: $SUBSCRIBERS subscribers over $ADDRESSES addresses, $RATE events/s, ${WARMUP}s warm-up + ${DURATION}s"
+  local status=0
+  java -cp "$BENCH_JAR" io.echotag.bench.SseBench --url "http://127.0.0.1:$GATEWAY_PORT" --key "$API_KEY" \
+    --gateway-pid "$GATEWAY_PID" --subscribers "$SUBSCRIBERS" --addresses "$ADDRESSES" --rate "$RATE" \
+    --duration "$DURATION" --warmup "$WARMUP" >"$WORK/bench.out" 2>"$WORK/bench.err" &
+  BENCH_PID=$!
+  wait "$BENCH_PID" || status=$?
+  BENCH_PID=""
+  cat "$WORK/bench.err" >&2
+  ((status == 0)) || { cat "$WORK/bench.out"; die "SseBench failed (exit $status)"; }
+
+  local fanout
+  fanout="$(curl -s "http://127.0.0.1:$GATEWAY_PORT/metrics" \
+    | awk '/^echotag_realtime_snapshot_fanout_seconds_(sum|count)/ { v[$1] = $2 }
+           END { c = v["echotag_realtime_snapshot_fanout_seconds_count"];
+                 if (c > 0) printf "%.1f ms mean over %d writes", 1000 * v["echotag_realtime_snapshot_fanout_seconds_sum"] / c, c }')"
+
+  mkdir -p "$BENCH_DIR/results"
+  local report revision
+  report="$BENCH_DIR/results/sse-$(date -u '+%Y-%m-%d-%H%M%S').txt"
+  revision="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  {
+    echo "EchoTag realtime SSE benchmark, $(date -u '+%F %T') UTC"
+    echo "machine: $(nproc) cpus, $(java -version 2>&1 | head -n 1); shared with other work while it ran"
+    echo "gateway: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T')), revision $revision"
+    echo "run: $SUBSCRIBERS subscribers (include=events) over $ADDRESSES source addresses, $RATE events/s,"
+    echo "     ${WARMUP}s warm-up + ${DURATION}s measured; latency = track request sent -> event message received"
+    echo "gateway realtime settings from the environment: $(env | grep '^ECHOTAG_REALTIME_' | sort | tr '\n' ' ')"
+    echo "snapshot fan-out (publish -> written to socket): ${fanout:-n/a}"
+    echo
+    cat "$WORK/bench.out"
+  } | tee "$report"
+  log "summary written to $report"
+}
+
+main "$@"
