@@ -291,7 +291,8 @@ export class RealtimeStream {
   async connectOnce() {
     const controller = new AbortController();
     this.controller = controller;
-    const headers = this.http.baseHeaders({ Accept: "text/event-stream", "Cache-Control": "no-cache" });
+    // only CORS-allowed headers (Authorization, Last-Event-ID): browsers on another origin preflight them
+    const headers = this.http.baseHeaders({ Accept: "text/event-stream" });
     if (this.lastEventId) {
       headers["Last-Event-ID"] = this.lastEventId;
     }
