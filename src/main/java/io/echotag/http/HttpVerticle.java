@@ -2,6 +2,7 @@ package io.echotag.http;
 
 import io.echotag.Services;
 import io.echotag.analytics.RealtimeRoutes;
+import io.echotag.dashboard.DashboardRoutes;
 import io.echotag.events.EventRoutes;
 import io.echotag.events.IngestBuffer;
 import io.echotag.keys.KeyRoutes;
@@ -71,6 +72,7 @@ public final class HttpVerticle extends VerticleBase {
     ReportRoutes.mount(router, vertx, services);
     RealtimeRoutes.mount(router, vertx, services);
     OpenApiRoutes.mount(router);
+    DashboardRoutes.mount(router);
     return router;
   }
 
