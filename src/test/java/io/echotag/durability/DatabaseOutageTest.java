@@ -63,7 +63,7 @@ class DatabaseOutageTest {
       if (blackHole != null) {
         blackHole.close();
       }
-      // Before the gateway stops, which waits for them: see silentServerFillingThePoolDoesNotOutliveTheOutage.
+      // The gateway closes its side of these itself (see silentServerFillingThePoolDoesNotOutliveTheOutage).
       releaseSwallowed();
       if (gateway != null) {
         gateway.close();
