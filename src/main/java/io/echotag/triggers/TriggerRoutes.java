@@ -98,7 +98,7 @@ public final class TriggerRoutes {
           // Engines cache each project's active triggers: tell them (on every node) before answering.
           changed(ctx, created.getString("id"));
           return Reply.created(created);
-        }));
+        });
   }
 
   private Future<Reply> list(RoutingContext ctx) {
