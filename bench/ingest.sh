@@ -209,9 +209,13 @@ field() {
 summary() {
   local gateway_eps bare_eps ratio revision
   gateway_eps="$(field single events_per_s)"
-  bare_eps="$(field bare events_per_s)"
-  ratio="$(awk -v g="$gateway_eps" -v b="$bare_eps" \
-    'BEGIN { if (b > 0) printf "%.1f", 100 * g / b; else printf "n/a" }')"
+  bare_eps="n/a"
+  ratio="n/a"
+  if [[ "$ONLY_SINGLE" != 1 ]]; then
+    bare_eps="$(field bare events_per_s)"
+    ratio="$(awk -v g="$gateway_eps" -v b="$bare_eps" \
+      'BEGIN { if (b > 0) printf "%.1f", 100 * g / b; else printf "n/a" }')"
+  fi
   revision="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   if [[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml conf 2>/dev/null)" ]]; then
     revision+=" with uncommitted changes"
