@@ -15,6 +15,8 @@
 #   BENCH_REBUILD=1             rebuild the gateway jar even when it exists
 #   ECHOTAG_JAR=path            benchmark this gateway jar instead of target/echotag.jar
 #   GATEWAY_JAVA_OPTS="..."     JVM options for the gateway (e.g. -Xmx1g)
+#   BENCH_TRIGGERS=0            active triggers on page_view to create before the load (bench/triggers.sh)
+#   BENCH_ONLY_SINGLE=1         run the single-event gateway run only (no batch, no bare server)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,6 +26,8 @@ WARMUP="${BENCH_WARMUP:-40}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 BATCH_CONNECTIONS="${BENCH_BATCH_CONNECTIONS:-16}"
 BATCH_SIZE="${BENCH_BATCH_SIZE:-100}"
+TRIGGERS="${BENCH_TRIGGERS:-0}"
+ONLY_SINGLE="${BENCH_ONLY_SINGLE:-0}"
 GATEWAY_JAR="${ECHOTAG_JAR:-$ROOT/target/echotag.jar}"
 BENCH_JAR="$BENCH_DIR/target/echotag-bench.jar"
 START_TIMEOUT_S=120
@@ -162,6 +166,21 @@ start_bare() {
   log "bare server up on port $BARE_PORT"
 }
 
+# Creates $TRIGGERS active triggers on page_view, each with a url condition. The load's urls are
+# https://example.com/p/0 .. /p/9999, so each trigger matches one page in 10,000 (its action tags
+# the visitor) and every page view is evaluated against all of them.
+create_triggers() {
+  local i body
+  ((TRIGGERS > 0)) || return 0
+  log "creating $TRIGGERS active triggers on page_view"
+  for ((i = 0; i < TRIGGERS; i++)); do
+    body="{\"name\":\"bench $i\",\"event_type\":\"page_view\",\"conditions\":{\"url\":{\"ends_with\":\"/p/$((i * 199))\"},\"title\":\"Bench\"},\"actions\":[{\"type\":\"add_tag\",\"tag\":\"bench-$i\"}]}"
+    curl -fsS -o /dev/null -X POST "http://127.0.0.1:$GATEWAY_PORT/v1/triggers" \
+      -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' -d "$body" \
+      || die "creating trigger $i failed"
+  done
+}
+
 # ---------------------------------------------------------------- load
 
 # Runs LoadGen as run "$1" with the remaining arguments; keeps its RESULT line in $WORK/$1.result.
@@ -190,9 +209,13 @@ field() {
 summary() {
   local gateway_eps bare_eps ratio revision
   gateway_eps="$(field single events_per_s)"
-  bare_eps="$(field bare events_per_s)"
-  ratio="$(awk -v g="$gateway_eps" -v b="$bare_eps" \
-    'BEGIN { if (b > 0) printf "%.1f", 100 * g / b; else printf "n/a" }')"
+  bare_eps="n/a"
+  ratio="n/a"
+  if [[ "$ONLY_SINGLE" != 1 ]]; then
+    bare_eps="$(field bare events_per_s)"
+    ratio="$(awk -v g="$gateway_eps" -v b="$bare_eps" \
+      'BEGIN { if (b > 0) printf "%.1f", 100 * g / b; else printf "n/a" }')"
+  fi
   revision="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   if [[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml conf 2>/dev/null)" ]]; then
     revision+=" with uncommitted changes"
@@ -201,10 +224,17 @@ summary() {
   echo "machine: $(nproc) cpus, $(java -version 2>&1 | head -n 1)"
   echo "gateway: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T')), revision $revision"
   echo "each run: ${WARMUP}s warm-up + ${DURATION}s measured, closed loop, HTTP/1.1 keep-alive"
+  echo "active triggers on page_view: $TRIGGERS; load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
   echo
   printf '%-34s %14s %10s %10s %8s\n' run throughput p50_ms p99_ms errors
   printf '%-34s %10s ev/s %10s %10s %8s\n' "gateway single, ${CONNECTIONS} conn" \
     "$gateway_eps" "$(field single p50_ms)" "$(field single p99_ms)" "$(errors_of single)"
+  if [[ "$ONLY_SINGLE" == 1 ]]; then
+    echo
+    echo "raw:"
+    cat "$WORK/single.result"
+    return 0
+  fi
   printf '%-34s %8s rows/s %10s %10s %8s\n' \
     "gateway batch ${BATCH_SIZE}, ${BATCH_CONNECTIONS} conn" "$(field batch events_per_s)" \
     "$(field batch p50_ms)" "$(field batch p99_ms)" "$(errors_of batch)"
@@ -230,6 +260,7 @@ main() {
   require_positive BENCH_CONNECTIONS "$CONNECTIONS"
   require_positive BENCH_BATCH_CONNECTIONS "$BATCH_CONNECTIONS"
   require_positive BENCH_BATCH_SIZE "$BATCH_SIZE"
+  require_whole BENCH_TRIGGERS "$TRIGGERS"
   trap cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
@@ -239,9 +270,15 @@ main() {
   WORK="$(mktemp -d -t echotag-bench.XXXXXX)"
 
   start_gateway
+  create_triggers
   local gateway="http://127.0.0.1:$GATEWAY_PORT"
   run_load single --url "$gateway/v1/events" --key "$API_KEY" --mode single \
     --connections "$CONNECTIONS"
+  if [[ "$ONLY_SINGLE" == 1 ]]; then
+    stop_gateway
+    summary
+    return 0
+  fi
   run_load batch --url "$gateway/v1/events/batch" --key "$API_KEY" --mode batch \
     --batch-size "$BATCH_SIZE" --connections "$BATCH_CONNECTIONS"
   # Stopped before the bare run so that both servers get the machine to themselves.

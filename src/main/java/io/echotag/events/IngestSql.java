@@ -73,15 +73,17 @@ final class IngestSql {
       + "referrer = CASE WHEN excluded.started_at < s.started_at THEN excluded.referrer ELSE s.referrer END";
 
   /**
-   * The trigger outbox: one work row per (event, active trigger listening for its type). A
-   * trigger never works on its own derived event, and chains of derived events stop at depth 3.
+   * The trigger outbox: one work row per event that some active trigger of its project listens
+   * for (its type or {@code *}), whatever the number of such triggers; the engine evaluates them
+   * all. A trigger never works on its own derived event, and chains stop at depth 3.
    */
-  static final String ENQUEUE_TRIGGER_WORK = "INSERT INTO trigger_work (project_id, trigger_id, event_id, depth, "
-      + "created_at) SELECT u.project_id, t.id, u.event_id, u.depth, now() "
+  static final String ENQUEUE_TRIGGER_WORK = "INSERT INTO trigger_work (project_id, event_id, depth, "
+      + "source_trigger_id, created_at) SELECT u.project_id, u.event_id, u.depth, u.source, now() "
       + "FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) "
       + "AS u(project_id, event_id, event_type, depth, source) "
-      + "JOIN triggers t ON t.project_id = u.project_id AND t.is_active AND t.event_type IN (u.event_type, '*') "
-      + "AND t.id IS DISTINCT FROM u.source AND u.depth < " + IngestSql.MAX_DEPTH + " "
+      + "WHERE u.depth < " + IngestSql.MAX_DEPTH + " AND EXISTS (SELECT 1 FROM triggers t "
+      + "WHERE t.project_id = u.project_id AND t.is_active AND t.event_type IN (u.event_type, '*') "
+      + "AND t.id IS DISTINCT FROM u.source) "
       + "ON CONFLICT DO NOTHING";
 
   /**
