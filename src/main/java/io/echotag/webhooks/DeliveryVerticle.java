@@ -76,6 +76,8 @@ public final class DeliveryVerticle extends VerticleBase {
   private boolean polling;
   private boolean pollAgain;
   private boolean claimingReady;
+  /** Due work may be left in the table (a claim was cut by room or busy endpoints): sweep again when a delivery ends. */
+  private boolean backlog = true;
   private boolean stopping;
   private Promise<Void> idle;
 
@@ -130,6 +132,7 @@ public final class DeliveryVerticle extends VerticleBase {
     int max = READY_MAX_MULTIPLE * services.config().delivery().maxInFlight();
     for (Object id : message.body()) {
       if (ready.size() >= max) {
+        backlog = true;
         break;
       }
       ready.add((String) id);
@@ -152,13 +155,18 @@ public final class DeliveryVerticle extends VerticleBase {
     List<String> ids = ready;
     ready = new ArrayList<>();
     claimingReady = true;
+    String[] busy = busyEndpoints();
     pool.preparedQuery(DeliverySql.CLAIM_IDS)
-        .execute(Tuple.of(owner, room, new String[0], services.config().delivery().leaseSeconds(),
+        .execute(Tuple.of(owner, room, busy, services.config().delivery().leaseSeconds(),
             ids.toArray(String[]::new)))
         .onComplete(ar -> {
           claimingReady = false;
           if (ar.succeeded()) {
             int claimed = take(ar.result());
+            if (claimed < ids.size() && busy.length > 0) {
+              // Some belong to a saturated endpoint (or a waiting circuit): the sweep takes them when it has room.
+              backlog = true;
+            }
             if (claimed == room && ids.size() > room) {
               // No room for the rest now: back in line (if still there, the sweep finds them).
               List<String> rest = ready;
@@ -166,6 +174,7 @@ public final class DeliveryVerticle extends VerticleBase {
               ready.addAll(rest);
             }
           } else {
+            backlog = true;
             LOG.debug("Claiming ready deliveries failed (the sweep will find them): {}", ar.cause().toString());
           }
           claimReady();
@@ -185,14 +194,17 @@ public final class DeliveryVerticle extends VerticleBase {
       return;
     }
     polling = true;
+    String[] busy = busyEndpoints();
     pool.preparedQuery(DeliverySql.CLAIM)
-        .execute(Tuple.of(owner, room, busyEndpoints(), services.config().delivery().leaseSeconds()))
+        .execute(Tuple.of(owner, room, busy, services.config().delivery().leaseSeconds()))
         .onComplete(ar -> {
           polling = false;
           int claimed = 0;
           if (ar.succeeded()) {
             claimed = take(ar.result());
+            backlog = claimed == room || busy.length > 0;
           } else {
+            backlog = true;
             LOG.debug("Claiming deliveries failed: {}", ar.cause().toString());
           }
           if (pollAgain || (ar.succeeded() && claimed == room)) {
@@ -269,7 +281,9 @@ public final class DeliveryVerticle extends VerticleBase {
       held.remove(delivery.id());
       checkIdle();
       claimReady();
-      poll();
+      if (backlog) {
+        poll();
+      }
     });
   }
 
