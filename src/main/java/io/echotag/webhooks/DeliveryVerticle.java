@@ -76,6 +76,8 @@ public final class DeliveryVerticle extends VerticleBase {
   private boolean polling;
   private boolean pollAgain;
   private boolean claimingReady;
+  private boolean dispatching;
+  private boolean dispatchAgain;
   /** Due work may be left in the table (a claim was cut by room or busy endpoints): sweep again when a delivery ends. */
   private boolean backlog = true;
   private boolean stopping;
@@ -233,8 +235,27 @@ public final class DeliveryVerticle extends VerticleBase {
     return claimed;
   }
 
-  /** Starts queued deliveries while their endpoint has room. */
+  /**
+   * Starts queued deliveries while their endpoint has room. Re-entrant calls (an attempt that
+   * ends at once, e.g. refused by an open circuit) only ask for another round.
+   */
   private void dispatch() {
+    if (dispatching) {
+      dispatchAgain = true;
+      return;
+    }
+    dispatching = true;
+    try {
+      do {
+        dispatchAgain = false;
+        dispatchRound();
+      } while (dispatchAgain);
+    } finally {
+      dispatching = false;
+    }
+  }
+
+  private void dispatchRound() {
     for (Iterator<Map.Entry<String, ArrayDeque<ClaimedDelivery>>> it = queues.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, ArrayDeque<ClaimedDelivery>> entry = it.next();
       String endpoint = entry.getKey();
@@ -315,8 +336,12 @@ public final class DeliveryVerticle extends VerticleBase {
 
   /** The circuit refused the call: no attempt is spent; try again when it may be half-open. */
   private Future<Void> postpone(ClaimedDelivery delivery) {
-    double seconds = Math.min(breakers.resetMillis(), POSTPONE_MAX_MS) / 1000.0;
-    return pool.preparedQuery(DeliverySql.POSTPONE).execute(Tuple.of(delivery.id(), seconds, owner)).mapEmpty();
+    long millis = Math.min(breakers.resetMillis(), POSTPONE_MAX_MS);
+    return pool.preparedQuery(DeliverySql.POSTPONE).execute(Tuple.of(delivery.id(), millis / 1000.0, owner))
+        // As for retries: the row is the truth, the timer spares the delivery a wait for the sweep. Set
+        // once the row is written, so that it fires after the row is due.
+        .onComplete(ar -> wakeAt(System.currentTimeMillis() + millis))
+        .mapEmpty();
   }
 
   private Future<Void> record(ClaimedDelivery delivery, DeliverySender.Result result, Outcome outcome) {
@@ -327,8 +352,6 @@ public final class DeliveryVerticle extends VerticleBase {
         result.retryAfterMs(), ThreadLocalRandom.current())) : null;
     meter(result, status);
     if (retry) {
-      // The row is the truth; the timer only spares the retry a wait for the next poll.
-      vertx.setTimer(Math.max(1, next.toEpochMilli() - System.currentTimeMillis()), id -> poll());
       LOG.info("Delivery {} attempt {} failed ({} {}); retry at {}", delivery.id(), attempt, result.errorCode(),
           result.error(), Times.format(next));
     } else if (!status.equals("succeeded")) {
@@ -339,6 +362,11 @@ public final class DeliveryVerticle extends VerticleBase {
         delivery.id(), delivery.webhookId(), delivery.eventId(), delivery.eventType(), attempt, status,
         result.statusCode(), (int) result.durationMs(), result.errorCode(), result.error(), result.request(),
         result.response(), next));
+    if (retry) {
+      // The row is the truth; the timer only spares the retry a wait for the sweep. Set once the
+      // attempt is recorded (the lease released), so that the retry can be claimed when it fires.
+      recorded = recorded.onComplete(ar -> wakeAt(next.toEpochMilli()));
+    }
     if (outcome == Outcome.GONE && delivery.webhookId() != null) {
       String reason = "The endpoint answered 410 Gone on " + Times.format(Instant.now());
       LOG.warn("Webhook {} deactivated: {}", delivery.webhookId(), reason);
@@ -346,6 +374,14 @@ public final class DeliveryVerticle extends VerticleBase {
           .execute(Tuple.of(delivery.webhookId(), delivery.projectId(), reason)).mapEmpty());
     }
     return recorded;
+  }
+
+  /** Sweeps at {@code epochMillis} (or at once if it has passed). */
+  private void wakeAt(long epochMillis) {
+    vertx.setTimer(Math.max(1, epochMillis - System.currentTimeMillis() + 1), id -> {
+      backlog = true;
+      poll();
+    });
   }
 
   private void meter(DeliverySender.Result result, String status) {

@@ -109,4 +109,32 @@ class WebhookFastPathTest {
     // Concurrency per endpoint: with 5 ms answers, overlap is visible in arrival order if the cap is broken.
     assertThat(receiver.maxConcurrent(path)).as("requests in flight at once to the endpoint").isLessThanOrEqualTo(4);
   }
+
+  @Test
+  @DisplayName("deliveries queued behind an endpoint whose circuit opens wait without spending attempts, then all arrive")
+  void queuedDeliveriesWaitForAnOpenCircuit() {
+    String project = Hooks.newProject(api);
+    String path = "/fast/breaker";
+    receiver.always(path, FakeReceiver.Reply.status(500));
+    JsonObject hook = Hooks.createWebhook(api, project, receiver.url(path), Hooks.retry(10, 100, 1, 100));
+    String webhookId = hook.getString("id");
+    int n = 40;
+    JsonArray events = new JsonArray();
+    for (int i = 0; i < n; i++) {
+      events.add(new JsonObject().put("project_id", project).put("event_type", "page_view")
+          .put("visitor_id", "b" + i).put("data", new JsonObject().put("i", i)));
+    }
+    assertThat(api.post("/v1/events/batch", new JsonObject().put("events", events)).status()).isEqualTo(200);
+    TestGateway.await("the circuit to open", 10_000, () -> "open".equals(Hooks.webhook(api, project, webhookId)
+        .getString("circuit_state")));
+    int failedRequests = receiver.requests(path).size();
+    assertThat(failedRequests).as("requests before the circuit opened").isLessThan(n);
+
+    receiver.always(path, FakeReceiver.Reply.ok());
+    TestGateway.await("every delivery succeeded", 20_000, () -> gateway.count(
+        "SELECT count(*) FROM deliveries WHERE webhook_id = $1 AND status = 'succeeded'", webhookId) == n);
+    long attempts = gateway.count("SELECT count(*) FROM delivery_attempts WHERE webhook_id = $1", webhookId);
+    assertThat(attempts).as("one attempt per request: waiting behind the open circuit spent none")
+        .isEqualTo(receiver.requests(path).size());
+  }
 }
