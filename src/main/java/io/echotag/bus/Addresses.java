@@ -30,6 +30,13 @@ public final class Addresses {
   /** Published when new deliveries are due (no body), cluster-wide; read by every delivery verticle. */
   public static final String DELIVERIES_WAKE = "echotag.deliveries.wake";
 
+  /**
+   * Sent (local only, as a request) by the ingest buffer after a commit that queued deliveries:
+   * a JSON array of their ids; the local delivery verticle claims them at once and answers. When
+   * nobody answers (delivery off on this node), the ingest publishes {@link #DELIVERIES_WAKE}.
+   */
+  public static final String DELIVERIES_READY = "echotag.deliveries.ready";
+
   /** Published when an ingest commit wrote trigger work (no body), cluster-wide; read by every trigger verticle. */
   public static final String TRIGGERS_WAKE = "echotag.triggers.wake";
 

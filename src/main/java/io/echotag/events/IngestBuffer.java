@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -37,6 +38,7 @@ import java.util.List;
 public final class IngestBuffer {
   private static final Logger LOG = LoggerFactory.getLogger(IngestBuffer.class);
   static final int DEADLOCK_RETRIES = 3;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000);
 
   private record Pending(List<EventInput> events, Promise<List<StoredEvent>> promise) {
   }
@@ -161,8 +163,10 @@ public final class IngestBuffer {
       // This node's news only: what must happen elsewhere is in the database (see Addresses).
       vertx.eventBus().publish(Addresses.EVENTS, created, Addresses.localOnly());
     }
-    if (committed.deliveries() > 0) {
-      vertx.eventBus().publish(Addresses.DELIVERIES_WAKE, null);
+    if (!committed.deliveryIds().isEmpty()) {
+      // Delivery fast path: this node's delivery engine claims them by id at once; if it is off, the wake.
+      vertx.eventBus().request(Addresses.DELIVERIES_READY, new JsonArray(committed.deliveryIds()), LOCAL)
+          .onFailure(e -> vertx.eventBus().publish(Addresses.DELIVERIES_WAKE, null));
     }
     if (committed.triggerWork() > 0) {
       vertx.eventBus().publish(Addresses.TRIGGERS_WAKE, null);

@@ -41,8 +41,8 @@ final class IngestTransaction {
     this.idempotencyWindowDays = idempotencyWindowDays;
   }
 
-  /** What one commit did: per input (in order) the stored or earlier event, and how many deliveries it queued. */
-  record Committed(List<StoredEvent> events, int deliveries, int triggerWork) {
+  /** What one commit did: per input (in order) the stored or earlier event, and the ids of the deliveries it queued. */
+  record Committed(List<StoredEvent> events, List<String> deliveryIds, int triggerWork) {
   }
 
   /**
@@ -84,7 +84,7 @@ final class IngestTransaction {
               results[i] = new StoredEvent(results[aliasOf[i]].event(), false);
             }
           }
-          return new Committed(List.of(results), committed.deliveries(), committed.triggerWork());
+          return new Committed(List.of(results), committed.deliveryIds(), committed.triggerWork());
         });
   }
 
@@ -120,8 +120,20 @@ final class IngestTransaction {
     Future<RowSet<Row>> queued = outbox;
     Future<RowSet<Row>> triggered = work;
     return Future.all(statements)
-        .map(ok -> new Committed(Arrays.asList(results), queued == null ? 0 : queued.result().rowCount(),
+        .map(ok -> new Committed(Arrays.asList(results), deliveryIds(queued),
             triggered == null ? 0 : triggered.result().rowCount()));
+  }
+
+  // delivery fast path: the ids RETURNING from DeliverySql.ENQUEUE_FOR_EVENTS, handed to the local DeliveryVerticle
+  private static List<String> deliveryIds(Future<RowSet<Row>> queued) {
+    if (queued == null || queued.result().rowCount() == 0) {
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>(queued.result().rowCount());
+    for (Row row : queued.result()) {
+      ids.add(row.getString(0));
+    }
+    return ids;
   }
 
   private Future<Set<String>> claim(SqlConnection conn, List<EventInput> inputs, List<Integer> keyed) {

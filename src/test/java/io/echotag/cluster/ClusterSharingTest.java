@@ -124,7 +124,7 @@ class ClusterSharingTest {
     String fresh = signupOnB("platinum");
     awaitSucceeded(triggerId, fresh, WITHIN_MS);
     await("B's engine to consume the trigger's work", TIMEOUT_MS,
-        () -> a.count("SELECT count(*) FROM trigger_work WHERE trigger_id = $1", triggerId) == 0);
+        () -> a.count("SELECT count(*) FROM trigger_work WHERE project_id = $1", a.projectId()) == 0);
     assertThat(executions(triggerId, stale)).as("executions for a gold signup after the change")
         .noneMatch(e -> "succeeded".equals(e.getString("status")));
     System.out.printf("cluster: trigger acted on B %d ms after ingest; B heard of the change %d ms after the PATCH%n",
