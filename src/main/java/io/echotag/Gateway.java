@@ -18,6 +18,7 @@ import io.echotag.keys.KeyCache;
 import io.echotag.metrics.Meters;
 import io.echotag.projects.ProjectCache;
 import io.echotag.webhooks.Breakers;
+import io.echotag.triggers.TriggerGate;
 import io.echotag.triggers.TriggerVerticle;
 import io.echotag.webhooks.DeliveryVerticle;
 import io.micrometer.core.instrument.Meter;
@@ -101,7 +102,7 @@ public final class Gateway {
           new KeyCache(pool, cacheTtl), new ProjectCache(pool, cacheTtl),
           new RateLimiter(config.rateLimit().requestsPerSecond(), config.rateLimit().burst()),
           new Failures(config.retryAfterSeconds()), new Breakers(vertx, config.delivery(), registry),
-          new AtomicInteger());
+          new TriggerGate(vertx, pool), new AtomicInteger());
 
       await(Bootstrap.ensure(vertx, pool, config));
       listenForConfigChanges(vertx, services);

@@ -22,6 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.function.Predicate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +52,7 @@ public final class IngestBuffer {
   private final int retryAfterSeconds;
   private final Meters meters;
   private final IngestTransaction transaction;
+  private final TriggerFilter triggerFilter;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int queuedEvents;
   private int inFlight;
@@ -62,6 +66,7 @@ public final class IngestBuffer {
     this.retryAfterSeconds = services.config().retryAfterSeconds();
     this.meters = services.meters();
     this.transaction = new IngestTransaction(config.idempotencyWindowDays());
+    this.triggerFilter = services.triggerFilter();
   }
 
   /** Queues events for the next commit; completes once they are committed, in input order. */
@@ -130,8 +135,14 @@ public final class IngestBuffer {
 
   private Future<IngestTransaction.Committed> commit(List<EventInput> events, int retriesLeft) {
     Timer.Sample sample = Timer.start();
-    return pool.getConnection()
-        .compose(conn -> transaction.run(conn, events)
+    Set<String> projects = new HashSet<>();
+    events.forEach(event -> projects.add(event.projectId()));
+    TriggerFilter filter = triggerFilter;
+    Predicate<EventInput> needsWork = input -> filter.mayTrigger(input.projectId(), input.eventType(),
+        input.sourceTriggerId(), () -> input.toJson(null));
+    return filter.prepare(projects)
+        .compose(ready -> pool.getConnection())
+        .compose(conn -> transaction.run(conn, events, needsWork)
             .recover(e -> conn.query("ROLLBACK").execute().transform(ignored -> Future.failedFuture(e)))
             .eventually(conn::close))
         .onSuccess(stored -> {

@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,7 +50,7 @@ final class IngestTransaction {
    * Stores {@code inputs} and queues their deliveries. The caller owns {@code conn} and must
    * roll back when the future fails.
    */
-  Future<Committed> run(SqlConnection conn, List<EventInput> inputs) {
+  Future<Committed> run(SqlConnection conn, List<EventInput> inputs, Predicate<EventInput> needsTriggerWork) {
     int[] aliasOf = new int[inputs.size()];
     Arrays.fill(aliasOf, -1);
     Map<String, Integer> firstByKey = new HashMap<>();
@@ -76,7 +77,7 @@ final class IngestTransaction {
     Future<Map<String, Sessionizer.State>> locked = lock(conn, visitorKeys);
 
     return Future.all(begin, claimed, created, locked)
-        .compose(ok -> write(conn, inputs, candidates, keyed, claimed.result(), locked.result()))
+        .compose(ok -> write(conn, inputs, candidates, keyed, claimed.result(), locked.result(), needsTriggerWork))
         .map(committed -> {
           StoredEvent[] results = committed.events().toArray(StoredEvent[]::new);
           for (int i = 0; i < results.length; i++) {
@@ -89,7 +90,8 @@ final class IngestTransaction {
   }
 
   private Future<Committed> write(SqlConnection conn, List<EventInput> inputs, List<Integer> candidates,
-                                  List<Integer> keyed, Set<String> claimed, Map<String, Sessionizer.State> states) {
+                                  List<Integer> keyed, Set<String> claimed, Map<String, Sessionizer.State> states,
+                                  Predicate<EventInput> needsTriggerWork) {
     StoredEvent[] results = new StoredEvent[inputs.size()];
     List<Integer> fresh = new ArrayList<>();
     for (int i : candidates) {
@@ -103,7 +105,8 @@ final class IngestTransaction {
     Future<RowSet<Row>> outbox = null;
     Future<RowSet<Row>> work = null;
     if (!fresh.isEmpty()) {
-      IngestRows rows = IngestRows.build(inputs, byVisitor(inputs, fresh), states, () -> Ids.next("ses"));
+      IngestRows rows = IngestRows.build(inputs, byVisitor(inputs, fresh), states, () -> Ids.next("ses"),
+          needsTriggerWork);
       for (int k = 0; k < rows.eventIndexes().size(); k++) {
         int i = rows.eventIndexes().get(k);
         results[i] = new StoredEvent(inputs.get(i).toJson(rows.sessionIds().get(k)), true);
@@ -113,8 +116,10 @@ final class IngestTransaction {
       statements.add(conn.preparedQuery(IngestSql.UPSERT_SESSIONS).execute(rows.sessions()));
       outbox = conn.preparedQuery(DeliverySql.ENQUEUE_FOR_EVENTS).execute(rows.outbox());
       statements.add(outbox);
-      work = conn.preparedQuery(IngestSql.ENQUEUE_TRIGGER_WORK).execute(rows.triggerWork());
-      statements.add(work);
+      if (rows.triggerWork() != null) {
+        work = conn.preparedQuery(IngestSql.ENQUEUE_TRIGGER_WORK).execute(rows.triggerWork());
+        statements.add(work);
+      }
     }
     statements.add(conn.query("COMMIT").execute());
     Future<RowSet<Row>> queued = outbox;

@@ -39,6 +39,28 @@ class TriggerWorkTest {
   }
 
   @Test
+  @DisplayName("the ingest writes no work for a page view that no trigger's event conditions can match, but always for triggers that read the visitor")
+  void ingestFiltersOnEventConditions() {
+    JsonObject config = TriggerFixtures.gatewayConfig().put("triggers", new JsonObject().put("enabled", false));
+    try (TestGateway gateway = TestGateway.start(config)) {
+      Api api = gateway.api();
+      for (int n = 0; n < 50; n++) {
+        create(api, urlTrigger(n, "/p" + n + "/"));
+      }
+      String nobody = track(api, "page_view", "vis_f", new JsonObject().put("url", "https://x.test/none/")).getString("id");
+      String matching = track(api, "page_view", "vis_f", new JsonObject().put("url", "https://x.test/p42/")).getString("id");
+      assertThat(gateway.count("SELECT count(*) FROM trigger_work WHERE event_id = $1", nobody)).isZero();
+      assertThat(gateway.count("SELECT count(*) FROM trigger_work WHERE event_id = $1", matching)).isEqualTo(1);
+
+      // Visitor fields are known only to the engine: such a trigger gets every page view.
+      create(api, trigger("Known visitor", "page_view", action("add_tag").put("tag", "known"))
+          .put("conditions", new JsonObject().put("visitor.email", new JsonObject().put("exists", true))));
+      String later = track(api, "page_view", "vis_f", new JsonObject().put("url", "https://x.test/none/")).getString("id");
+      assertThat(gateway.count("SELECT count(*) FROM trigger_work WHERE event_id = $1", later)).isEqualTo(1);
+    }
+  }
+
+  @Test
   @DisplayName("the engine evaluates every active trigger of the event's type against one work row: exactly the matching ones run")
   void everyTriggerIsEvaluated() {
     try (TestGateway gateway = TestGateway.start(TriggerFixtures.gatewayConfig())) {
