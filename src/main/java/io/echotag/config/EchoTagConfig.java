@@ -68,7 +68,7 @@ public record EchoTagConfig(
   }
 
   /** The trigger engine: how often it sweeps for work and due waits, and how much it takes at once. */
-  public record Triggers(int pollIntervalMs, int batchSize) {
+  public record Triggers(int pollIntervalMs, int batchSize, int wakeDelayMs) {
   }
 
   /**
@@ -165,7 +165,8 @@ public record EchoTagConfig(
             r.integer("delivery.breaker_reset_ms", 100, 3_600_000)),
         new Triggers(
             r.integer("triggers.poll_interval_ms", 10, 600_000),
-            r.integer("triggers.batch_size", 1, 10_000)),
+            r.integer("triggers.batch_size", 1, 10_000),
+            r.integer("triggers.wake_delay_ms", 0, 10_000)),
         new Reports(
             r.integer("reports.max_rows", 1, 100_000),
             r.integer("reports.max_groups", 1, 10_000_000),
