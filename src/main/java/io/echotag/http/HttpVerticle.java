@@ -1,6 +1,7 @@
 package io.echotag.http;
 
 import io.echotag.Services;
+import io.echotag.analytics.AnalyticsRoutes;
 import io.echotag.analytics.RealtimeRoutes;
 import io.echotag.dashboard.DashboardRoutes;
 import io.echotag.events.EventRoutes;
@@ -70,6 +71,7 @@ public final class HttpVerticle extends VerticleBase {
     ExecutionRoutes.mount(router, services);
     IntegrationRoutes.mount(router, vertx, services);
     ReportRoutes.mount(router, vertx, services);
+    AnalyticsRoutes.mount(router, services);
     RealtimeRoutes.mount(router, vertx, services);
     OpenApiRoutes.mount(router);
     DashboardRoutes.mount(router);
