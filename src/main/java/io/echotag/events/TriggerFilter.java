@@ -28,6 +28,13 @@ public interface TriggerFilter {
     }
   };
 
+  /**
+   * Forgets what the filter knows of triggers: a trigger changed. Called on this node before the
+   * change is answered (so the next commit sees it), and on every node by the bus announcement.
+   */
+  default void invalidate() {
+  }
+
   /** Makes the projects' active triggers available to {@link #mayTrigger}; never fails the commit. */
   Future<Void> prepare(Set<String> projectIds);
 

@@ -50,10 +50,15 @@ public final class TriggerGate implements TriggerFilter {
     this.pool = pool;
     vertx.eventBus().<JsonObject>consumer(Addresses.CONFIG_CHANGED, message -> {
       if ("trigger".equals(message.body().getString("kind"))) {
-        generation.incrementAndGet();
-        byProject.clear();
+        invalidate();
       }
     });
+  }
+
+  @Override
+  public void invalidate() {
+    generation.incrementAndGet();
+    byProject.clear();
   }
 
   @Override

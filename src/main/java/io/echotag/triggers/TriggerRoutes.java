@@ -152,6 +152,9 @@ public final class TriggerRoutes {
   }
 
   private void changed(RoutingContext ctx, String id) {
+    // The announcement below reaches this node's ingest filter on another event loop, maybe after
+    // the client's next event: drop it here first, so that event already sees the change.
+    services.triggerFilter().invalidate();
     ctx.vertx().eventBus().publish(Addresses.CONFIG_CHANGED, new JsonObject().put("kind", "trigger").put("id", id));
   }
 
