@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Ingest benchmark for the EchoTag gateway.
 #
-# Starts the gateway on a fresh embedded database, measures single-event ingest and batch
-# ingest with LoadGen, then measures a bare Vert.x server (the ceiling on this machine) the
-# same way, and prints a summary (also written to bench/results/ingest-<date>.txt).
+# Starts the gateway on a fresh embedded database, measures single-event ingest with wrk
+# (bench/ingest.lua) and batch ingest with LoadGen, then measures a bare Vert.x server (the
+# ceiling on this machine) with the same wrk load, and prints a summary (also written to
+# bench/results/ingest-<date>.txt). wrk costs a quarter of LoadGen's CPU per request, which
+# matters on 2 cores shared with the gateway and PostgreSQL.
 #
 # Usage: bench/ingest.sh
 # Environment (all optional):
@@ -17,6 +19,8 @@
 #   GATEWAY_JAVA_OPTS="..."     JVM options for the gateway (e.g. -Xmx1g)
 #   BENCH_TRIGGERS=0            active triggers on page_view to create before the load (bench/triggers.sh)
 #   BENCH_ONLY_SINGLE=1         run the single-event gateway run only (no batch, no bare server)
+#   BENCH_SINGLE_TOOL=wrk       load tool for the single-event runs: wrk (installed when missing) or loadgen
+#   BENCH_WRK_THREADS=2         wrk threads
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,6 +32,8 @@ BATCH_CONNECTIONS="${BENCH_BATCH_CONNECTIONS:-16}"
 BATCH_SIZE="${BENCH_BATCH_SIZE:-100}"
 TRIGGERS="${BENCH_TRIGGERS:-0}"
 ONLY_SINGLE="${BENCH_ONLY_SINGLE:-0}"
+SINGLE_TOOL="${BENCH_SINGLE_TOOL:-wrk}"
+WRK_THREADS="${BENCH_WRK_THREADS:-2}"
 GATEWAY_JAR="${ECHOTAG_JAR:-$ROOT/target/echotag.jar}"
 BENCH_JAR="$BENCH_DIR/target/echotag-bench.jar"
 START_TIMEOUT_S=120
@@ -116,6 +122,14 @@ build_bench() {
   fi
 }
 
+install_wrk() {
+  [[ "$SINGLE_TOOL" == wrk ]] || return 0
+  command -v wrk >/dev/null && return 0
+  log "installing wrk (apt-get)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null \
+    || die "wrk is missing and apt-get could not install it (or run with BENCH_SINGLE_TOOL=loadgen)"
+}
+
 # ---------------------------------------------------------------- servers
 
 # Waits for a process to log a line matching $3 (an ERE) in file $2; prints the match.
@@ -199,6 +213,40 @@ run_load() {
   grep '^RESULT ' "$WORK/$name.out" | tail -n 1 >"$WORK/$name.result"
 }
 
+# Single events, $2 connections, against URL $3 (with API key $4 when given): wrk with
+# bench/ingest.lua (a warm-up run, then the measured run), or LoadGen when BENCH_SINGLE_TOOL=loadgen.
+# Keeps the RESULT line in $WORK/$1.result, like run_load.
+run_single() {
+  local name=$1 connections=$2 url=$3 key=${4:-} status=0
+  if [[ "$SINGLE_TOOL" != wrk ]]; then
+    run_load "$name" --url "$url" ${key:+--key "$key"} --mode single --connections "$connections"
+    return 0
+  fi
+  log "run '$name' (wrk): ${WARMUP}s warm-up + ${DURATION}s measured"
+  if ((WARMUP > 0)); then
+    run_wrk "$WARMUP" "$connections" "$url" "$key" >"$WORK/$name.warmup.out" 2>&1 &
+    LOADGEN_PID=$!
+    wait "$LOADGEN_PID" || status=$?
+    LOADGEN_PID=""
+    ((status == 0)) || { cat "$WORK/$name.warmup.out"; die "run '$name' warm-up failed (wrk exit $status)"; }
+  fi
+  run_wrk "$DURATION" "$connections" "$url" "$key" >"$WORK/$name.out" 2>&1 &
+  LOADGEN_PID=$!
+  wait "$LOADGEN_PID" || status=$?
+  LOADGEN_PID=""
+  cat "$WORK/$name.out"
+  ((status == 0)) || die "run '$name' failed (wrk exit $status)"
+  grep '^RESULT ' "$WORK/$name.out" | tail -n 1 >"$WORK/$name.result"
+  [[ -s "$WORK/$name.result" ]] || die "run '$name' printed no RESULT line"
+  [[ "$(field "$name" ok)" != 0 ]] || die "run '$name': no request succeeded"
+}
+
+# wrk for $1 seconds with $2 connections against $3 (API key $4, may be empty).
+run_wrk() {
+  BENCH_KEY="$4" BENCH_CONNECTIONS="$2" BENCH_URL="$3" \
+    exec wrk -t "$WRK_THREADS" -c "$2" -d "${1}s" --timeout 10s -s "$BENCH_DIR/ingest.lua" "$3"
+}
+
 # The value of key $2 in the RESULT line of run $1.
 field() {
   sed -nE "s/.* $2=([^ ]+).*/\1/p" "$WORK/$1.result"
@@ -224,6 +272,7 @@ summary() {
   echo "machine: $(nproc) cpus, $(java -version 2>&1 | head -n 1)"
   echo "gateway: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T')), revision $revision"
   echo "each run: ${WARMUP}s warm-up + ${DURATION}s measured, closed loop, HTTP/1.1 keep-alive"
+  echo "load tools: single-event runs $SINGLE_TOOL$([[ "$SINGLE_TOOL" == wrk ]] && echo " ($WRK_THREADS threads)"), batch run LoadGen"
   echo "active triggers on page_view: $TRIGGERS; load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
   echo
   printf '%-34s %14s %10s %10s %8s\n' run throughput p50_ms p99_ms errors
@@ -261,19 +310,22 @@ main() {
   require_positive BENCH_BATCH_CONNECTIONS "$BATCH_CONNECTIONS"
   require_positive BENCH_BATCH_SIZE "$BATCH_SIZE"
   require_whole BENCH_TRIGGERS "$TRIGGERS"
+  require_positive BENCH_WRK_THREADS "$WRK_THREADS"
+  [[ "$SINGLE_TOOL" == wrk || "$SINGLE_TOOL" == loadgen ]] \
+    || die "BENCH_SINGLE_TOOL must be wrk or loadgen, got '$SINGLE_TOOL'"
   trap cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
 
   build_gateway
   build_bench
+  install_wrk
   WORK="$(mktemp -d -t echotag-bench.XXXXXX)"
 
   start_gateway
   create_triggers
   local gateway="http://127.0.0.1:$GATEWAY_PORT"
-  run_load single --url "$gateway/v1/events" --key "$API_KEY" --mode single \
-    --connections "$CONNECTIONS"
+  run_single single "$CONNECTIONS" "$gateway/v1/events" "$API_KEY"
   if [[ "$ONLY_SINGLE" == 1 ]]; then
     stop_gateway
     summary
@@ -285,8 +337,7 @@ main() {
   stop_gateway
 
   start_bare
-  run_load bare --url "http://127.0.0.1:$BARE_PORT/v1/events" --mode single \
-    --connections "$CONNECTIONS"
+  run_single bare "$CONNECTIONS" "http://127.0.0.1:$BARE_PORT/v1/events"
   stop_bare
 
   mkdir -p "$BENCH_DIR/results"
