@@ -96,7 +96,7 @@ public final class Gateway {
       vertx = await(Clustering.vertx(Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry)), options,
           config.cluster(), registry));
 
-      Pool pool = Database.pool(vertx, target, config.database());
+      Pool pool = Database.pool(vertx, target, config.database(), loops);
       long cacheTtl = config.keys().cacheTtlMs();
       Services services = new Services(config, pool, registry, new Meters(registry),
           new KeyCache(pool, cacheTtl), new ProjectCache(pool, cacheTtl),

@@ -25,10 +25,16 @@ public final class Database {
   private Database() {
   }
 
-  public static Pool pool(Vertx vertx, DatabaseTarget target, EchoTagConfig.Database config) {
+  /**
+   * The pool. Its connections are spread over {@code eventLoops} event loops: by default a pool
+   * built outside an event loop puts every connection on one, and that loop then encodes and
+   * decodes all of the node's database traffic.
+   */
+  public static Pool pool(Vertx vertx, DatabaseTarget target, EchoTagConfig.Database config, int eventLoops) {
     return ClientBuilder.pool(new BoundedConnectDriver(config.connectTimeoutMs()))
         .with(new PoolOptions()
             .setName("echotag")
+            .setEventLoopSize(eventLoops)
             .setMaxSize(config.poolSize())
             .setMaxWaitQueueSize(10_000)
             .setConnectionTimeout(DEFAULT_POOL_WAIT_MS)

@@ -51,8 +51,11 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(services.config().http().host())
         .setCompressionSupported(true)
         .setTcpNoDelay(true));
+    // Port 0 would give every instance a port of its own (and clients would find only the first):
+    // a negative port makes Vert.x pick one random port that all instances share.
+    int port = services.config().http().port();
     return server.requestHandler(router)
-        .listen(services.config().http().port())
+        .listen(port == 0 ? -1 : port)
         .onSuccess(s -> services.httpPort().compareAndSet(0, s.actualPort()));
   }
 
