@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Ingest benchmark for the EchoTag gateway.
 #
-# Starts the gateway on a fresh embedded database, measures single-event ingest and batch
-# ingest with LoadGen, then measures a bare Vert.x server (the ceiling on this machine) the
-# same way, and prints a summary (also written to bench/results/ingest-<date>.txt).
+# Starts the gateway on a fresh embedded database, measures single-event ingest with wrk
+# (bench/ingest.lua) and batch ingest with LoadGen, then measures a bare Vert.x server (the
+# ceiling on this machine) with the same wrk load, and prints a summary (also written to
+# bench/results/ingest-<date>.txt). wrk costs a quarter of LoadGen's CPU per request, which
+# matters on 2 cores shared with the gateway and PostgreSQL.
 #
 # Usage: bench/ingest.sh
 # Environment (all optional):
@@ -15,6 +17,10 @@
 #   BENCH_REBUILD=1             rebuild the gateway jar even when it exists
 #   ECHOTAG_JAR=path            benchmark this gateway jar instead of target/echotag.jar
 #   GATEWAY_JAVA_OPTS="..."     JVM options for the gateway (e.g. -Xmx1g)
+#   BENCH_TRIGGERS=0            active triggers on page_view to create before the load (bench/triggers.sh)
+#   BENCH_ONLY_SINGLE=1         run the single-event gateway run only (no batch, no bare server)
+#   BENCH_SINGLE_TOOL=wrk       load tool for the single-event runs: wrk (installed when missing) or loadgen
+#   BENCH_WRK_THREADS=2         wrk threads
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,6 +30,10 @@ WARMUP="${BENCH_WARMUP:-40}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 BATCH_CONNECTIONS="${BENCH_BATCH_CONNECTIONS:-16}"
 BATCH_SIZE="${BENCH_BATCH_SIZE:-100}"
+TRIGGERS="${BENCH_TRIGGERS:-0}"
+ONLY_SINGLE="${BENCH_ONLY_SINGLE:-0}"
+SINGLE_TOOL="${BENCH_SINGLE_TOOL:-wrk}"
+WRK_THREADS="${BENCH_WRK_THREADS:-2}"
 GATEWAY_JAR="${ECHOTAG_JAR:-$ROOT/target/echotag.jar}"
 BENCH_JAR="$BENCH_DIR/target/echotag-bench.jar"
 START_TIMEOUT_S=120
@@ -112,6 +122,14 @@ build_bench() {
   fi
 }
 
+install_wrk() {
+  [[ "$SINGLE_TOOL" == wrk ]] || return 0
+  command -v wrk >/dev/null && return 0
+  log "installing wrk (apt-get)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null \
+    || die "wrk is missing and apt-get could not install it (or run with BENCH_SINGLE_TOOL=loadgen)"
+}
+
 # ---------------------------------------------------------------- servers
 
 # Waits for a process to log a line matching $3 (an ERE) in file $2; prints the match.
@@ -162,6 +180,21 @@ start_bare() {
   log "bare server up on port $BARE_PORT"
 }
 
+# Creates $TRIGGERS active triggers on page_view, each with a url condition. The load's urls are
+# https://example.com/p/0 .. /p/9999, so each trigger matches one page in 10,000 (its action tags
+# the visitor) and every page view is evaluated against all of them.
+create_triggers() {
+  local i body
+  ((TRIGGERS > 0)) || return 0
+  log "creating $TRIGGERS active triggers on page_view"
+  for ((i = 0; i < TRIGGERS; i++)); do
+    body="{\"name\":\"bench $i\",\"event_type\":\"page_view\",\"conditions\":{\"url\":{\"ends_with\":\"/p/$((i * 199))\"},\"title\":\"Bench\"},\"actions\":[{\"type\":\"add_tag\",\"tag\":\"bench-$i\"}]}"
+    curl -fsS -o /dev/null -X POST "http://127.0.0.1:$GATEWAY_PORT/v1/triggers" \
+      -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' -d "$body" \
+      || die "creating trigger $i failed"
+  done
+}
+
 # ---------------------------------------------------------------- load
 
 # Runs LoadGen as run "$1" with the remaining arguments; keeps its RESULT line in $WORK/$1.result.
@@ -180,6 +213,40 @@ run_load() {
   grep '^RESULT ' "$WORK/$name.out" | tail -n 1 >"$WORK/$name.result"
 }
 
+# Single events, $2 connections, against URL $3 (with API key $4 when given): wrk with
+# bench/ingest.lua (a warm-up run, then the measured run), or LoadGen when BENCH_SINGLE_TOOL=loadgen.
+# Keeps the RESULT line in $WORK/$1.result, like run_load.
+run_single() {
+  local name=$1 connections=$2 url=$3 key=${4:-} status=0
+  if [[ "$SINGLE_TOOL" != wrk ]]; then
+    run_load "$name" --url "$url" ${key:+--key "$key"} --mode single --connections "$connections"
+    return 0
+  fi
+  log "run '$name' (wrk): ${WARMUP}s warm-up + ${DURATION}s measured"
+  if ((WARMUP > 0)); then
+    run_wrk "$WARMUP" "$connections" "$url" "$key" >"$WORK/$name.warmup.out" 2>&1 &
+    LOADGEN_PID=$!
+    wait "$LOADGEN_PID" || status=$?
+    LOADGEN_PID=""
+    ((status == 0)) || { cat "$WORK/$name.warmup.out"; die "run '$name' warm-up failed (wrk exit $status)"; }
+  fi
+  run_wrk "$DURATION" "$connections" "$url" "$key" >"$WORK/$name.out" 2>&1 &
+  LOADGEN_PID=$!
+  wait "$LOADGEN_PID" || status=$?
+  LOADGEN_PID=""
+  cat "$WORK/$name.out"
+  ((status == 0)) || die "run '$name' failed (wrk exit $status)"
+  grep '^RESULT ' "$WORK/$name.out" | tail -n 1 >"$WORK/$name.result"
+  [[ -s "$WORK/$name.result" ]] || die "run '$name' printed no RESULT line"
+  [[ "$(field "$name" ok)" != 0 ]] || die "run '$name': no request succeeded"
+}
+
+# wrk for $1 seconds with $2 connections against $3 (API key $4, may be empty).
+run_wrk() {
+  BENCH_KEY="$4" BENCH_CONNECTIONS="$2" BENCH_URL="$3" \
+    exec wrk -t "$WRK_THREADS" -c "$2" -d "${1}s" --timeout 10s -s "$BENCH_DIR/ingest.lua" "$3"
+}
+
 # The value of key $2 in the RESULT line of run $1.
 field() {
   sed -nE "s/.* $2=([^ ]+).*/\1/p" "$WORK/$1.result"
@@ -190,9 +257,13 @@ field() {
 summary() {
   local gateway_eps bare_eps ratio revision
   gateway_eps="$(field single events_per_s)"
-  bare_eps="$(field bare events_per_s)"
-  ratio="$(awk -v g="$gateway_eps" -v b="$bare_eps" \
-    'BEGIN { if (b > 0) printf "%.1f", 100 * g / b; else printf "n/a" }')"
+  bare_eps="n/a"
+  ratio="n/a"
+  if [[ "$ONLY_SINGLE" != 1 ]]; then
+    bare_eps="$(field bare events_per_s)"
+    ratio="$(awk -v g="$gateway_eps" -v b="$bare_eps" \
+      'BEGIN { if (b > 0) printf "%.1f", 100 * g / b; else printf "n/a" }')"
+  fi
   revision="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   if [[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml conf 2>/dev/null)" ]]; then
     revision+=" with uncommitted changes"
@@ -201,10 +272,18 @@ summary() {
   echo "machine: $(nproc) cpus, $(java -version 2>&1 | head -n 1)"
   echo "gateway: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T')), revision $revision"
   echo "each run: ${WARMUP}s warm-up + ${DURATION}s measured, closed loop, HTTP/1.1 keep-alive"
+  echo "load tools: single-event runs $SINGLE_TOOL$([[ "$SINGLE_TOOL" == wrk ]] && echo " ($WRK_THREADS threads)"), batch run LoadGen"
+  echo "active triggers on page_view: $TRIGGERS; load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
   echo
   printf '%-34s %14s %10s %10s %8s\n' run throughput p50_ms p99_ms errors
   printf '%-34s %10s ev/s %10s %10s %8s\n' "gateway single, ${CONNECTIONS} conn" \
     "$gateway_eps" "$(field single p50_ms)" "$(field single p99_ms)" "$(errors_of single)"
+  if [[ "$ONLY_SINGLE" == 1 ]]; then
+    echo
+    echo "raw:"
+    cat "$WORK/single.result"
+    return 0
+  fi
   printf '%-34s %8s rows/s %10s %10s %8s\n' \
     "gateway batch ${BATCH_SIZE}, ${BATCH_CONNECTIONS} conn" "$(field batch events_per_s)" \
     "$(field batch p50_ms)" "$(field batch p99_ms)" "$(errors_of batch)"
@@ -230,26 +309,35 @@ main() {
   require_positive BENCH_CONNECTIONS "$CONNECTIONS"
   require_positive BENCH_BATCH_CONNECTIONS "$BATCH_CONNECTIONS"
   require_positive BENCH_BATCH_SIZE "$BATCH_SIZE"
+  require_whole BENCH_TRIGGERS "$TRIGGERS"
+  require_positive BENCH_WRK_THREADS "$WRK_THREADS"
+  [[ "$SINGLE_TOOL" == wrk || "$SINGLE_TOOL" == loadgen ]] \
+    || die "BENCH_SINGLE_TOOL must be wrk or loadgen, got '$SINGLE_TOOL'"
   trap cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
 
   build_gateway
   build_bench
+  install_wrk
   WORK="$(mktemp -d -t echotag-bench.XXXXXX)"
 
   start_gateway
+  create_triggers
   local gateway="http://127.0.0.1:$GATEWAY_PORT"
-  run_load single --url "$gateway/v1/events" --key "$API_KEY" --mode single \
-    --connections "$CONNECTIONS"
+  run_single single "$CONNECTIONS" "$gateway/v1/events" "$API_KEY"
+  if [[ "$ONLY_SINGLE" == 1 ]]; then
+    stop_gateway
+    summary
+    return 0
+  fi
   run_load batch --url "$gateway/v1/events/batch" --key "$API_KEY" --mode batch \
     --batch-size "$BATCH_SIZE" --connections "$BATCH_CONNECTIONS"
   # Stopped before the bare run so that both servers get the machine to themselves.
   stop_gateway
 
   start_bare
-  run_load bare --url "http://127.0.0.1:$BARE_PORT/v1/events" --mode single \
-    --connections "$CONNECTIONS"
+  run_single bare "$CONNECTIONS" "http://127.0.0.1:$BARE_PORT/v1/events"
   stop_bare
 
   mkdir -p "$BENCH_DIR/results"

@@ -2,6 +2,8 @@ package io.echotag;
 
 import io.echotag.analytics.RealtimeVerticle;
 import io.echotag.bus.Addresses;
+import io.echotag.cluster.Clustering;
+import io.echotag.common.Ids;
 import io.echotag.config.EchoTagConfig;
 import io.echotag.db.Database;
 import io.echotag.db.DatabaseTarget;
@@ -9,12 +11,14 @@ import io.echotag.db.EmbeddedDatabase;
 import io.echotag.db.Migrations;
 import io.echotag.http.Failures;
 import io.echotag.http.HttpVerticle;
+import io.echotag.http.OpsVerticle;
 import io.echotag.http.RateLimiter;
 import io.echotag.keys.Bootstrap;
 import io.echotag.keys.KeyCache;
 import io.echotag.metrics.Meters;
 import io.echotag.projects.ProjectCache;
 import io.echotag.webhooks.Breakers;
+import io.echotag.triggers.TriggerGate;
 import io.echotag.triggers.TriggerVerticle;
 import io.echotag.webhooks.DeliveryVerticle;
 import io.micrometer.core.instrument.Meter;
@@ -41,8 +45,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One running gateway: database (embedded or external), migrations, Vert.x with metrics, the
- * shared services and the verticles of the roles switched on. {@link #start} blocks until the
+ * One running gateway: database (embedded or external), migrations, Vert.x with metrics (clustered
+ * over Hazelcast when {@code cluster.enabled}), the shared services and the verticles of the roles
+ * switched on; a node without the API role still serves {@code /health/*} and {@code /metrics}. {@link #start} blocks until the
  * gateway listens; {@link #stop} undeploys (flushing ingest buffers), closes the pool and stops
  * the embedded database, in that order.
  */
@@ -56,14 +61,16 @@ public final class Gateway {
   private final Vertx vertx;
   private final Services services;
   private final List<String> deployments;
+  private final String nodeId;
 
   private Gateway(EchoTagConfig config, EmbeddedDatabase embedded, Vertx vertx, Services services,
-                  List<String> deployments) {
+                  List<String> deployments, String nodeId) {
     this.config = config;
     this.embedded = embedded;
     this.vertx = vertx;
     this.services = services;
     this.deployments = deployments;
+    this.nodeId = nodeId;
   }
 
   /** Starts everything and returns once the HTTP server listens. Blocking; not for an event loop. */
@@ -80,34 +87,35 @@ public final class Gateway {
       registry.config().meterFilter(httpHistograms());
       int loops = config.http().instances() > 0 ? config.http().instances()
           : Runtime.getRuntime().availableProcessors();
-      vertx = Vertx.builder()
-          .with(new VertxOptions().setEventLoopPoolSize(loops).setMetricsOptions(new MicrometerMetricsOptions()
+      VertxOptions options = new VertxOptions().setEventLoopPoolSize(loops).setMetricsOptions(
+          new MicrometerMetricsOptions()
               .setEnabled(true)
               .setJvmMetricsEnabled(true)
               .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE,
-                  Label.POOL_NAME))))
-          .withMetrics(new MicrometerMetricsFactory(registry))
-          .build();
+                  Label.POOL_NAME)));
+      vertx = await(Clustering.vertx(Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry)), options,
+          config.cluster(), registry));
 
-      Pool pool = Database.pool(vertx, target, config.database());
+      Pool pool = Database.pool(vertx, target, config.database(), loops);
       long cacheTtl = config.keys().cacheTtlMs();
       Services services = new Services(config, pool, registry, new Meters(registry),
           new KeyCache(pool, cacheTtl), new ProjectCache(pool, cacheTtl),
           new RateLimiter(config.rateLimit().requestsPerSecond(), config.rateLimit().burst()),
           new Failures(config.retryAfterSeconds()), new Breakers(vertx, config.delivery(), registry),
-          new AtomicInteger());
+          new TriggerGate(vertx, pool), new AtomicInteger());
 
       await(Bootstrap.ensure(vertx, pool, config));
       listenForConfigChanges(vertx, services);
       vertx.setPeriodic(LAST_USED_FLUSH_MS, id -> services.keys().flushLastUsed()
           .onFailure(e -> LOG.debug("Could not record API key use: {}", e.toString())));
 
+      String nodeId = Ids.next("node");
       List<String> deployments = new ArrayList<>();
       if (config.roles().triggers()) {
         deployments.add(await(vertx.deployVerticle(new TriggerVerticle(services))));
       }
       if (config.roles().delivery()) {
-        deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(services, services.breakers()))));
+        deployments.add(await(vertx.deployVerticle(new DeliveryVerticle(services, services.breakers(), nodeId))));
       }
       if (config.roles().realtime()) {
         deployments.add(await(vertx.deployVerticle(new RealtimeVerticle(services))));
@@ -115,9 +123,15 @@ public final class Gateway {
       if (config.roles().api()) {
         deployments.add(await(vertx.deployVerticle(() -> new HttpVerticle(services),
             new DeploymentOptions().setInstances(loops))));
-        LOG.info("EchoTag listening on http://{}:{}", config.http().host(), services.httpPort().get());
+        LOG.info("EchoTag listening on http://{}:{} (node {}, roles {})", config.http().host(),
+            services.httpPort().get(), nodeId, config.roles().names());
+      } else {
+        // No API on this node, but probes and Prometheus still need an address.
+        deployments.add(await(vertx.deployVerticle(new OpsVerticle(services))));
+        LOG.info("EchoTag listening on http://{}:{} (node {}, roles {}; /health and /metrics only)",
+            config.http().host(), services.httpPort().get(), nodeId, config.roles().names());
       }
-      return new Gateway(config, embedded, vertx, services, deployments);
+      return new Gateway(config, embedded, vertx, services, deployments, nodeId);
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -150,6 +164,11 @@ public final class Gateway {
 
   public int port() {
     return services.httpPort().get();
+  }
+
+  /** This node's id: the lease owner of the deliveries it claims, and in its start-up log line. */
+  public String nodeId() {
+    return nodeId;
   }
 
   public Vertx vertx() {

@@ -1,6 +1,7 @@
 package io.echotag;
 
 import io.echotag.config.EchoTagConfig;
+import io.echotag.events.TriggerFilter;
 import io.echotag.http.Failures;
 import io.echotag.http.RateLimiter;
 import io.echotag.keys.KeyCache;
@@ -26,5 +27,6 @@ public record Services(
     RateLimiter rateLimiter,
     Failures failures,
     Breakers breakers,
+    TriggerFilter triggerFilter,
     AtomicInteger httpPort) {
 }

@@ -1,25 +1,48 @@
 package io.echotag.bus;
 
+import io.vertx.core.eventbus.DeliveryOptions;
+
 /**
  * Event-bus addresses. The bus only carries news: the database is the source of truth, and
  * every consumer can recover what the bus lost from it.
+ *
+ * <p>In cluster mode ({@code cluster.enabled}) a publish reaches every node that listens, so
+ * bodies are JSON (or nothing), never local objects. Which news crosses nodes:
+ * <ul>
+ *   <li>{@link #EVENTS}: no, {@linkplain #localOnly() local only} — each node reacts to its own
+ *       commits (trigger and delivery work is in the database; realtime sums per-node deltas).</li>
+ *   <li>{@link #DELIVERIES_WAKE}, {@link #TRIGGERS_WAKE}: yes — an API-only node's commits wake
+ *       the worker nodes at once instead of after their poll interval.</li>
+ *   <li>{@link #CONFIG_CHANGED}: yes — every node's caches must drop the entry.</li>
+ *   <li>{@link #REALTIME_PREFIX}: yes (per-node deltas and snapshots for SSE on any node).</li>
+ * </ul>
  */
 public final class Addresses {
   private Addresses() {
   }
 
-  /** Published by the ingest buffer after each commit (a JSON array of events); read by triggers and realtime. */
+  /**
+   * Published by the ingest buffer after each commit (a JSON array of events), local only; read
+   * by triggers and realtime on the same node.
+   */
   public static final String EVENTS = "echotag.events";
 
-  /** Published when new deliveries are due (no body); read by the delivery verticle. */
+  /** Published when new deliveries are due (no body), cluster-wide; read by every delivery verticle. */
   public static final String DELIVERIES_WAKE = "echotag.deliveries.wake";
 
-  /** Published when an ingest commit wrote trigger work (no body); read by the trigger verticle. */
+  /**
+   * Sent (local only, as a request) by the ingest buffer after a commit that queued deliveries:
+   * a JSON array of their ids; the local delivery verticle claims them at once and answers. When
+   * nobody answers (delivery off on this node), the ingest publishes {@link #DELIVERIES_WAKE}.
+   */
+  public static final String DELIVERIES_READY = "echotag.deliveries.ready";
+
+  /** Published when an ingest commit wrote trigger work (no body), cluster-wide; read by every trigger verticle. */
   public static final String TRIGGERS_WAKE = "echotag.triggers.wake";
 
   /**
    * Published after a change to cached configuration: {@code {"kind": "key"|"project"|"trigger"|"webhook",
-   * "id", "project_id"}}; every node's caches drop that entry.
+   * "id", "project_id"}}, cluster-wide; every node's caches drop that entry.
    */
   public static final String CONFIG_CHANGED = "echotag.config.changed";
 
@@ -50,4 +73,8 @@ public final class Addresses {
    * the SSE connections.
    */
   public static final String REALTIME_LIVE_PREFIX = "echotag.realtime-live.";
+  /** Options for news that must not leave this node (a fresh instance: options are mutable). */
+  public static DeliveryOptions localOnly() {
+    return new DeliveryOptions().setLocalOnly(true);
+  }
 }

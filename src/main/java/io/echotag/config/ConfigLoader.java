@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code ECHOTAG_CONFIG}), {@code ECHOTAG_*} environment variables, then programmatic
  * overrides (tests). An environment variable is the key path upper-cased with {@code .} turned
  * into {@code _}; only keys that exist in the defaults are looked up, so the mapping is never
- * ambiguous, and each value is parsed as the type of its default.
+ * ambiguous, and each value is parsed as the type of its default (a list: a JSON array or
+ * comma-separated items).
  */
 public final class ConfigLoader {
   static final String BUNDLED = "/conf/echotag.json";
@@ -116,10 +117,20 @@ public final class ConfigLoader {
       }
     }
     if (current instanceof io.vertx.core.json.JsonArray) {
+      if (!text.startsWith("[")) {
+        // A comma-separated list is what people type: ECHOTAG_CLUSTER_MEMBERS=10.0.0.1:5701,10.0.0.2:5701
+        io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+        for (String item : text.split(",")) {
+          if (!item.isBlank()) {
+            items.add(item.trim());
+          }
+        }
+        return items;
+      }
       try {
         return new io.vertx.core.json.JsonArray(text);
       } catch (DecodeException e) {
-        throw new ConfigException(name + ": expected a JSON array, got '" + raw + "'");
+        throw new ConfigException(name + ": expected a JSON array or a comma-separated list, got '" + raw + "'");
       }
     }
     return raw;

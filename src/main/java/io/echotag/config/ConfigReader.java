@@ -1,5 +1,6 @@
 package io.echotag.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -26,6 +27,24 @@ final class ConfigReader {
     }
     fail(path, "expected true or false, got " + value);
     return false;
+  }
+
+  /** A list of non-blank strings (a JSON array in the file; see {@link ConfigLoader} for the environment). */
+  List<String> strings(String path) {
+    Object value = value(path);
+    List<String> out = new ArrayList<>();
+    if (!(value instanceof JsonArray array)) {
+      fail(path, "expected a list of strings, got " + value);
+      return out;
+    }
+    for (Object item : array) {
+      if (!(item instanceof String text) || text.isBlank()) {
+        fail(path, "expected a list of non-empty strings, got " + array.encode());
+        return List.of();
+      }
+      out.add(text.trim());
+    }
+    return List.copyOf(out);
   }
 
   int integer(String path, int min, int max) {

@@ -3,6 +3,7 @@ package io.echotag.config;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -23,11 +24,15 @@ public record EchoTagConfig(
     Webhooks webhooks,
     Delivery delivery,
     Triggers triggers,
+    Reports reports,
     Roles roles,
     Realtime realtime,
+    Cluster cluster,
     JsonObject raw) {
 
   private static final Pattern API_KEY = Pattern.compile("et_live_[A-Za-z0-9]{32,}");
+  private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9._-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?");
 
   /** HTTP listener. {@code port} 0 picks a free port; {@code instances} 0 means one per core. */
   public record Http(String host, int port, int instances, long bodyLimit) {
@@ -63,11 +68,46 @@ public record EchoTagConfig(
   }
 
   /** The trigger engine: how often it sweeps for work and due waits, and how much it takes at once. */
-  public record Triggers(int pollIntervalMs, int batchSize) {
+  public record Triggers(int pollIntervalMs, int batchSize, int wakeDelayMs) {
+  }
+
+  /**
+   * Reports: the most rows one answers, the most groups an events report holds while counting, the
+   * most events one run reads (more is a 422 asking for a narrower report, not a minute-long
+   * request), and how many runs a node streams at once (each holds a pooled connection).
+   */
+  public record Reports(int maxRows, int maxGroups, long maxEvents, int maxConcurrent) {
   }
 
   /** Which verticles this process runs, so roles can scale apart. */
   public record Roles(boolean api, boolean triggers, boolean delivery, boolean realtime) {
+    /** The roles switched on, e.g. {@code api,delivery} (for the start-up line); {@code none} if none. */
+    public String names() {
+      List<String> on = new java.util.ArrayList<>();
+      if (api) {
+        on.add("api");
+      }
+      if (triggers) {
+        on.add("triggers");
+      }
+      if (delivery) {
+        on.add("delivery");
+      }
+      if (realtime) {
+        on.add("realtime");
+      }
+      return on.isEmpty() ? "none" : String.join(",", on);
+    }
+  }
+
+  /**
+   * Cluster mode: Vert.x clustered over Hazelcast so the event bus (cache invalidations, wake-ups,
+   * realtime deltas) spans the replicas. {@code host} empty lets Hazelcast pick the address;
+   * {@code busPort} 0 is any free port. Members come from {@code members} (TCP/IP, host:port) or
+   * from {@code kubernetesServiceDns} (a headless service), never both.
+   */
+  public record Cluster(boolean enabled, String name, String host, int port, int busPort, List<String> members,
+                        String kubernetesServiceDns) {
   }
 
   /**
@@ -125,7 +165,13 @@ public record EchoTagConfig(
             r.integer("delivery.breaker_reset_ms", 100, 3_600_000)),
         new Triggers(
             r.integer("triggers.poll_interval_ms", 10, 600_000),
-            r.integer("triggers.batch_size", 1, 10_000)),
+            r.integer("triggers.batch_size", 1, 10_000),
+            r.integer("triggers.wake_delay_ms", 0, 10_000)),
+        new Reports(
+            r.integer("reports.max_rows", 1, 100_000),
+            r.integer("reports.max_groups", 1, 10_000_000),
+            r.longValue("reports.max_events", 1, 1_000_000_000L),
+            r.integer("reports.max_concurrent", 1, 1000)),
         new Roles(r.bool("api.enabled"), r.bool("triggers.enabled"), r.bool("delivery.enabled"),
             r.bool("realtime.enabled")),
         new Realtime(
@@ -134,6 +180,14 @@ public record EchoTagConfig(
             r.integer("realtime.replay_events", 0, 100_000),
             r.integer("realtime.max_backlog_bytes", 1024, 1 << 30),
             r.integer("realtime.exact_visitors", 1, 1_000_000)),
+        new Cluster(
+            r.bool("cluster.enabled"),
+            r.string("cluster.name"),
+            r.string("cluster.host").trim(),
+            r.integer("cluster.port", 1, 65535),
+            r.integer("cluster.bus_port", 0, 65535),
+            r.strings("cluster.members"),
+            r.string("cluster.kubernetes.service_dns").trim()),
         json);
     if (!config.bootstrapKey.isEmpty() && !API_KEY.matcher(config.bootstrapKey).matches()) {
       r.fail("bootstrap_key", "must look like et_live_ followed by at least 32 letters and digits");
@@ -142,7 +196,30 @@ public record EchoTagConfig(
     if (!url.isBlank() && !url.startsWith("postgres://") && !url.startsWith("postgresql://")) {
       r.fail("database.url", "must start with postgresql:// (got '" + url.replaceAll(":[^:@/]*@", ":****@") + "')");
     }
+    checkCluster(r, config.cluster);
     r.throwIfFailed();
     return config;
+  }
+
+  private static void checkCluster(ConfigReader r, Cluster cluster) {
+    if (!CLUSTER_NAME.matcher(cluster.name).matches()) {
+      r.fail("cluster.name", "must be 1 to 64 letters, digits, '.', '_' or '-', got '" + cluster.name + "'");
+    }
+    for (String member : cluster.members) {
+      if (!MEMBER.matcher(member).matches()) {
+        r.fail("cluster.members", "each member must be host or host:port, got '" + member + "'");
+      }
+    }
+    if (!cluster.enabled) {
+      return;
+    }
+    boolean tcp = !cluster.members.isEmpty();
+    boolean kubernetes = !cluster.kubernetesServiceDns.isEmpty();
+    if (tcp && kubernetes) {
+      r.fail("cluster.members", "set either cluster.members (TCP/IP) or cluster.kubernetes.service_dns, not both");
+    } else if (!tcp && !kubernetes) {
+      r.fail("cluster.members", "cluster.enabled needs cluster.members (host:port list) or "
+          + "cluster.kubernetes.service_dns (" + ConfigLoader.envName("cluster.kubernetes.service_dns") + ")");
+    }
   }
 }

@@ -4,8 +4,8 @@ import io.echotag.config.EchoTagConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
@@ -13,7 +13,11 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 
-/** Builds the shared reactive pool and tells a database outage apart from a bad query. */
+/**
+ * Builds the shared reactive pool and tells a database outage apart from a bad query. Opening a
+ * connection is bounded by {@code database.connect_timeout_ms} ({@link BoundedConnectDriver}), so
+ * a server that accepts connections and never answers cannot hold the pool's slots past the outage.
+ */
 public final class Database {
   static final int DEFAULT_PIPELINING_LIMIT = 256;
   static final int DEFAULT_POOL_WAIT_MS = 5_000;
@@ -21,14 +25,21 @@ public final class Database {
   private Database() {
   }
 
-  public static Pool pool(Vertx vertx, DatabaseTarget target, EchoTagConfig.Database config) {
-    return PgBuilder.pool()
+  /**
+   * The pool. Its connections are spread over {@code eventLoops} event loops: by default a pool
+   * built outside an event loop puts every connection on one, and that loop then encodes and
+   * decodes all of the node's database traffic.
+   */
+  public static Pool pool(Vertx vertx, DatabaseTarget target, EchoTagConfig.Database config, int eventLoops) {
+    return ClientBuilder.pool(new BoundedConnectDriver(config.connectTimeoutMs()))
         .with(new PoolOptions()
             .setName("echotag")
+            .setEventLoopSize(eventLoops)
             .setMaxSize(config.poolSize())
             .setMaxWaitQueueSize(10_000)
             .setConnectionTimeout(DEFAULT_POOL_WAIT_MS)
             .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+        // Ignored by vertx-pg-client 5.0.7 (see BoundedConnectDriver), honoured from 5.0.9 on.
         .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutMs()).setTcpNoDelay(true))
         .connectingTo(target.connectOptions()
             .setCachePreparedStatements(true)

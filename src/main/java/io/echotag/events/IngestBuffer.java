@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -21,6 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.function.Predicate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +41,7 @@ import java.util.List;
 public final class IngestBuffer {
   private static final Logger LOG = LoggerFactory.getLogger(IngestBuffer.class);
   static final int DEADLOCK_RETRIES = 3;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000);
 
   private record Pending(List<EventInput> events, Promise<List<StoredEvent>> promise) {
   }
@@ -47,6 +52,7 @@ public final class IngestBuffer {
   private final int retryAfterSeconds;
   private final Meters meters;
   private final IngestTransaction transaction;
+  private final TriggerFilter triggerFilter;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int queuedEvents;
   private int inFlight;
@@ -60,6 +66,7 @@ public final class IngestBuffer {
     this.retryAfterSeconds = services.config().retryAfterSeconds();
     this.meters = services.meters();
     this.transaction = new IngestTransaction(config.idempotencyWindowDays());
+    this.triggerFilter = services.triggerFilter();
   }
 
   /** Queues events for the next commit; completes once they are committed, in input order. */
@@ -128,8 +135,14 @@ public final class IngestBuffer {
 
   private Future<IngestTransaction.Committed> commit(List<EventInput> events, int retriesLeft) {
     Timer.Sample sample = Timer.start();
-    return pool.getConnection()
-        .compose(conn -> transaction.run(conn, events)
+    Set<String> projects = new HashSet<>();
+    events.forEach(event -> projects.add(event.projectId()));
+    TriggerFilter filter = triggerFilter;
+    Predicate<EventInput> needsWork = input -> filter.mayTrigger(input.projectId(), input.eventType(),
+        input.sourceTriggerId(), () -> input.toJson(null));
+    return filter.prepare(projects)
+        .compose(ready -> pool.getConnection())
+        .compose(conn -> transaction.run(conn, events, needsWork)
             .recover(e -> conn.query("ROLLBACK").execute().transform(ignored -> Future.failedFuture(e)))
             .eventually(conn::close))
         .onSuccess(stored -> {
@@ -158,10 +171,13 @@ public final class IngestBuffer {
     meters.eventsIngested().increment(created.size());
     meters.eventsDuplicate().increment(stored.size() - created.size());
     if (!created.isEmpty()) {
-      vertx.eventBus().publish(Addresses.EVENTS, created);
+      // This node's news only: what must happen elsewhere is in the database (see Addresses).
+      vertx.eventBus().publish(Addresses.EVENTS, created, Addresses.localOnly());
     }
-    if (committed.deliveries() > 0) {
-      vertx.eventBus().publish(Addresses.DELIVERIES_WAKE, null);
+    if (!committed.deliveryIds().isEmpty()) {
+      // Delivery fast path: this node's delivery engine claims them by id at once; if it is off, the wake.
+      vertx.eventBus().request(Addresses.DELIVERIES_READY, new JsonArray(committed.deliveryIds()), LOCAL)
+          .onFailure(e -> vertx.eventBus().publish(Addresses.DELIVERIES_WAKE, null));
     }
     if (committed.triggerWork() > 0) {
       vertx.eventBus().publish(Addresses.TRIGGERS_WAKE, null);

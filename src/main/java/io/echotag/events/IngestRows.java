@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
+import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,12 +20,14 @@ record IngestRows(List<Integer> eventIndexes, List<String> sessionIds, Tuple eve
                   Tuple sessions, Tuple outbox, Tuple triggerWork) {
 
   static IngestRows build(List<EventInput> inputs, Map<String, List<Integer>> byVisitor,
-                          Map<String, Sessionizer.State> stored, Supplier<String> newSessionId) {
+                          Map<String, Sessionizer.State> stored, Supplier<String> newSessionId,
+                          Predicate<EventInput> needsTriggerWork) {
     Columns events = new Columns(8);
     Columns visitors = new Columns(12);
     Columns sessions = new Columns(9);
     Columns outbox = new Columns(3);
     Columns triggerWork = new Columns(5);
+    int workRows = 0;
     List<Integer> indexes = new ArrayList<>();
     List<String> sessionIds = new ArrayList<>();
     for (Map.Entry<String, List<Integer>> entry : byVisitor.entrySet()) {
@@ -48,7 +51,10 @@ record IngestRows(List<Integer> eventIndexes, List<String> sessionIds, Tuple eve
         events.add(input.projectId(), input.id(), input.eventType(), input.visitorId(), session,
             input.data().encode(), ts, Times.utc(input.receivedAt()));
         outbox.add(input.projectId(), input.id(), input.eventType());
-        triggerWork.add(input.projectId(), input.id(), input.eventType(), input.depth(), input.sourceTriggerId());
+        if (needsTriggerWork.test(input)) {
+          triggerWork.add(input.projectId(), input.id(), input.eventType(), input.depth(), input.sourceTriggerId());
+          workRows++;
+        }
         indexes.add(group.get(k));
         sessionIds.add(session);
         firstSeen = firstSeen == null || ts.isBefore(firstSeen) ? ts : firstSeen;
@@ -65,7 +71,7 @@ record IngestRows(List<Integer> eventIndexes, List<String> sessionIds, Tuple eve
       }
     }
     return new IngestRows(indexes, sessionIds, events.tuple(), visitors.tuple(), sessions.tuple(), outbox.tuple(),
-        triggerWork.tuple());
+        workRows == 0 ? null : triggerWork.tuple());
   }
 
   /** What this commit's {@code identify} events say about the visitor, later ones winning. */

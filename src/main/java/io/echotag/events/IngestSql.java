@@ -30,32 +30,45 @@ final class IngestSql {
       + "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $3::timestamptz[]) "
       + "ON CONFLICT (project_id, visitor_id) DO NOTHING";
 
-  /** Locks the batch's visitors and reads their current session, for sessionization. */
+  /**
+   * Locks the batch's visitors and reads their current session, for sessionization. One index
+   * probe per visitor, in the order of the arrays (sorted by the caller, so concurrent commits lock
+   * alike): the row lock inside the LATERAL subquery keeps the planner from turning this into a
+   * hash join over the whole visitors table, which it prefers for small tables and which costs
+   * a sequential scan per commit.
+   */
   static final String LOCK_VISITORS = "SELECT v.project_id, v.visitor_id, v.session_id, v.session_started_at, "
-      + "v.session_last_at FROM visitors v JOIN unnest($1::text[], $2::text[]) AS u(project_id, visitor_id) "
-      + "ON v.project_id = u.project_id AND v.visitor_id = u.visitor_id "
-      + "ORDER BY v.project_id, v.visitor_id FOR UPDATE OF v";
+      + "v.session_last_at FROM unnest($1::text[], $2::text[]) AS u(project_id, visitor_id) "
+      + "CROSS JOIN LATERAL (SELECT * FROM visitors x WHERE x.project_id = u.project_id "
+      + "AND x.visitor_id = u.visitor_id FOR UPDATE) AS v";
 
   static final String INSERT_EVENTS = "INSERT INTO events (project_id, id, event_type, visitor_id, session_id, data, "
       + "\"timestamp\", received_at) "
       + "SELECT p, i, t, v, s, d::jsonb, ts, r FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
       + "$6::text[], $7::timestamptz[], $8::timestamptz[]) AS u(p, i, t, v, s, d, ts, r)";
 
-  /** Counts, first/last seen, current session, and what {@code identify} events said. */
-  static final String UPDATE_VISITORS = "UPDATE visitors v SET "
-      + "first_seen = LEAST(v.first_seen, u.first_seen), "
-      + "last_seen = GREATEST(v.last_seen, u.last_seen), "
-      + "event_count = v.event_count + u.events, "
-      + "session_count = v.session_count + u.new_sessions, "
-      + "session_id = u.session_id, session_started_at = u.session_started_at, session_last_at = u.session_last_at, "
-      + "email = COALESCE(u.email, v.email), "
-      + "name = COALESCE(u.name, v.name), "
-      + "traits = CASE WHEN u.traits IS NULL THEN v.traits ELSE v.traits || u.traits::jsonb END "
+  /**
+   * Counts, first/last seen, current session, and what {@code identify} events said. Written as
+   * an upsert of rows that exist (created and locked above) so that PostgreSQL finds each one
+   * through the primary key: an {@code UPDATE ... FROM unnest(...)} is planned as a hash join
+   * with a sequential scan of visitors on small and medium tables.
+   */
+  static final String UPDATE_VISITORS = "INSERT INTO visitors AS v (project_id, visitor_id, first_seen, last_seen, "
+      + "event_count, session_count, session_id, session_started_at, session_last_at, email, name, traits) "
+      + "SELECT p, vid, fs, ls, n, ns, sid, ss, sl, em, nm, COALESCE(tr::jsonb, '{}'::jsonb) "
       + "FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::int[], $7::text[], "
       + "$8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[]) "
-      + "AS u(project_id, visitor_id, first_seen, last_seen, events, new_sessions, session_id, session_started_at, "
-      + "session_last_at, email, name, traits) "
-      + "WHERE v.project_id = u.project_id AND v.visitor_id = u.visitor_id";
+      + "AS u(p, vid, fs, ls, n, ns, sid, ss, sl, em, nm, tr) "
+      + "ON CONFLICT (project_id, visitor_id) DO UPDATE SET "
+      + "first_seen = LEAST(v.first_seen, excluded.first_seen), "
+      + "last_seen = GREATEST(v.last_seen, excluded.last_seen), "
+      + "event_count = v.event_count + excluded.event_count, "
+      + "session_count = v.session_count + excluded.session_count, "
+      + "session_id = excluded.session_id, session_started_at = excluded.session_started_at, "
+      + "session_last_at = excluded.session_last_at, "
+      + "email = COALESCE(excluded.email, v.email), "
+      + "name = COALESCE(excluded.name, v.name), "
+      + "traits = v.traits || excluded.traits";
 
   /** Sessions merge: earliest start and entry, latest end and exit, counts add up. */
   static final String UPSERT_SESSIONS = "INSERT INTO sessions AS s (project_id, id, visitor_id, started_at, ended_at, "
@@ -73,15 +86,17 @@ final class IngestSql {
       + "referrer = CASE WHEN excluded.started_at < s.started_at THEN excluded.referrer ELSE s.referrer END";
 
   /**
-   * The trigger outbox: one work row per (event, active trigger listening for its type). A
-   * trigger never works on its own derived event, and chains of derived events stop at depth 3.
+   * The trigger outbox: one work row per event that some active trigger of its project listens
+   * for (its type or {@code *}), whatever the number of such triggers; the engine evaluates them
+   * all. A trigger never works on its own derived event, and chains stop at depth 3.
    */
-  static final String ENQUEUE_TRIGGER_WORK = "INSERT INTO trigger_work (project_id, trigger_id, event_id, depth, "
-      + "created_at) SELECT u.project_id, t.id, u.event_id, u.depth, now() "
+  static final String ENQUEUE_TRIGGER_WORK = "INSERT INTO trigger_work (project_id, event_id, depth, "
+      + "source_trigger_id, created_at) SELECT u.project_id, u.event_id, u.depth, u.source, now() "
       + "FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) "
       + "AS u(project_id, event_id, event_type, depth, source) "
-      + "JOIN triggers t ON t.project_id = u.project_id AND t.is_active AND t.event_type IN (u.event_type, '*') "
-      + "AND t.id IS DISTINCT FROM u.source AND u.depth < " + IngestSql.MAX_DEPTH + " "
+      + "WHERE u.depth < " + IngestSql.MAX_DEPTH + " AND EXISTS (SELECT 1 FROM triggers t "
+      + "WHERE t.project_id = u.project_id AND t.is_active AND t.event_type IN (u.event_type, '*') "
+      + "AND t.id IS DISTINCT FROM u.source) "
       + "ON CONFLICT DO NOTHING";
 
   /**

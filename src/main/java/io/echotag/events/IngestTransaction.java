@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,7 +27,8 @@ import java.util.TreeMap;
  * <ol>
  *   <li>{@code BEGIN}; claim idempotency keys; create the batch's new visitors; lock every
  *   visitor of the batch and read its current session;</li>
- *   <li>(sessions assigned in Java) insert events, update visitors, upsert sessions, write the
+ *   <li>(sessions assigned in Java) insert events, write the analytics rollups (before the session
+ *   upsert: they read each session's stored row), update visitors, upsert sessions, write the
  *   webhook and trigger outboxes, read the first events of repeated keys; {@code COMMIT}.</li>
  * </ol>
  * Each step is one statement over arrays. Every statement's future is awaited, not only the
@@ -42,15 +44,15 @@ final class IngestTransaction {
     this.idempotencyWindowDays = idempotencyWindowDays;
   }
 
-  /** What one commit did: per input (in order) the stored or earlier event, and how many deliveries it queued. */
-  record Committed(List<StoredEvent> events, int deliveries, int triggerWork) {
+  /** What one commit did: per input (in order) the stored or earlier event, and the ids of the deliveries it queued. */
+  record Committed(List<StoredEvent> events, List<String> deliveryIds, int triggerWork) {
   }
 
   /**
    * Stores {@code inputs} and queues their deliveries. The caller owns {@code conn} and must
    * roll back when the future fails.
    */
-  Future<Committed> run(SqlConnection conn, List<EventInput> inputs) {
+  Future<Committed> run(SqlConnection conn, List<EventInput> inputs, Predicate<EventInput> needsTriggerWork) {
     int[] aliasOf = new int[inputs.size()];
     Arrays.fill(aliasOf, -1);
     Map<String, Integer> firstByKey = new HashMap<>();
@@ -77,7 +79,7 @@ final class IngestTransaction {
     Future<Map<String, Sessionizer.State>> locked = lock(conn, visitorKeys);
 
     return Future.all(begin, claimed, created, locked)
-        .compose(ok -> write(conn, inputs, candidates, keyed, claimed.result(), locked.result()))
+        .compose(ok -> write(conn, inputs, candidates, keyed, claimed.result(), locked.result(), needsTriggerWork))
         .map(committed -> {
           StoredEvent[] results = committed.events().toArray(StoredEvent[]::new);
           for (int i = 0; i < results.length; i++) {
@@ -85,12 +87,13 @@ final class IngestTransaction {
               results[i] = new StoredEvent(results[aliasOf[i]].event(), false);
             }
           }
-          return new Committed(List.of(results), committed.deliveries(), committed.triggerWork());
+          return new Committed(List.of(results), committed.deliveryIds(), committed.triggerWork());
         });
   }
 
   private Future<Committed> write(SqlConnection conn, List<EventInput> inputs, List<Integer> candidates,
-                                  List<Integer> keyed, Set<String> claimed, Map<String, Sessionizer.State> states) {
+                                  List<Integer> keyed, Set<String> claimed, Map<String, Sessionizer.State> states,
+                                  Predicate<EventInput> needsTriggerWork) {
     StoredEvent[] results = new StoredEvent[inputs.size()];
     List<Integer> fresh = new ArrayList<>();
     for (int i : candidates) {
@@ -104,7 +107,8 @@ final class IngestTransaction {
     Future<RowSet<Row>> outbox = null;
     Future<RowSet<Row>> work = null;
     if (!fresh.isEmpty()) {
-      IngestRows rows = IngestRows.build(inputs, byVisitor(inputs, fresh), states, () -> Ids.next("ses"));
+      IngestRows rows = IngestRows.build(inputs, byVisitor(inputs, fresh), states, () -> Ids.next("ses"),
+          needsTriggerWork);
       for (int k = 0; k < rows.eventIndexes().size(); k++) {
         int i = rows.eventIndexes().get(k);
         results[i] = new StoredEvent(inputs.get(i).toJson(rows.sessionIds().get(k)), true);
@@ -116,15 +120,29 @@ final class IngestTransaction {
       statements.add(conn.preparedQuery(IngestSql.UPSERT_SESSIONS).execute(rows.sessions()));
       outbox = conn.preparedQuery(DeliverySql.ENQUEUE_FOR_EVENTS).execute(rows.outbox());
       statements.add(outbox);
-      work = conn.preparedQuery(IngestSql.ENQUEUE_TRIGGER_WORK).execute(rows.triggerWork());
-      statements.add(work);
+      if (rows.triggerWork() != null) {
+        work = conn.preparedQuery(IngestSql.ENQUEUE_TRIGGER_WORK).execute(rows.triggerWork());
+        statements.add(work);
+      }
     }
     statements.add(conn.query("COMMIT").execute());
     Future<RowSet<Row>> queued = outbox;
     Future<RowSet<Row>> triggered = work;
     return Future.all(statements)
-        .map(ok -> new Committed(Arrays.asList(results), queued == null ? 0 : queued.result().rowCount(),
+        .map(ok -> new Committed(Arrays.asList(results), deliveryIds(queued),
             triggered == null ? 0 : triggered.result().rowCount()));
+  }
+
+  // delivery fast path: the ids RETURNING from DeliverySql.ENQUEUE_FOR_EVENTS, handed to the local DeliveryVerticle
+  private static List<String> deliveryIds(Future<RowSet<Row>> queued) {
+    if (queued == null || queued.result().rowCount() == 0) {
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>(queued.result().rowCount());
+    for (Row row : queued.result()) {
+      ids.add(row.getString(0));
+    }
+    return ids;
   }
 
   private Future<Set<String>> claim(SqlConnection conn, List<EventInput> inputs, List<Integer> keyed) {

@@ -35,13 +35,8 @@ public final class HttpPlatform {
     router.route().handler(Cors::preflight);
     router.route().handler(HttpPlatform::requireJson);
     router.route().handler(ctx -> (BATCH_PATHS.contains(ctx.normalizedPath()) ? batchBody : body).handle(ctx));
-    router.route().failureHandler(services.failures()::handle);
-    for (int status : new int[] {404, 405, 413, 415}) {
-      router.errorHandler(status, ctx -> Failures.send(ctx, services.failures().toApiError(null, status)));
-    }
-    router.get("/health/live").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("status", "up")));
-    router.get("/health/ready").handler(ctx -> ready(ctx, services));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    mountErrors(router, services);
+    mountProbes(router, services);
     // A route without a path: one with a path ("/v1/*") is reported to the metrics as a matched
     // route, and every request's route label would read "/v1/>/v1/events" instead of "/v1/events".
     router.route().handler(ctx -> {
@@ -51,6 +46,21 @@ public final class HttpPlatform {
         ctx.next();
       }
     });
+  }
+
+  /** The one failure handler, and the API error shape for what no route answers. */
+  static void mountErrors(Router router, Services services) {
+    router.route().failureHandler(services.failures()::handle);
+    for (int status : new int[] {404, 405, 413, 415}) {
+      router.errorHandler(status, ctx -> Failures.send(ctx, services.failures().toApiError(null, status)));
+    }
+  }
+
+  /** {@code /health/live}, {@code /health/ready} and {@code /metrics}: served on every node, API or not. */
+  static void mountProbes(Router router, Services services) {
+    router.get("/health/live").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("status", "up")));
+    router.get("/health/ready").handler(ctx -> ready(ctx, services));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
   }
 
   /** What {@code /v1/*} matches: {@code /v1} and everything under it. */

@@ -3,10 +3,12 @@ package io.echotag.http;
 import io.echotag.Services;
 import io.echotag.analytics.AnalyticsRoutes;
 import io.echotag.analytics.RealtimeRoutes;
+import io.echotag.dashboard.DashboardRoutes;
 import io.echotag.events.EventRoutes;
 import io.echotag.events.IngestBuffer;
 import io.echotag.keys.KeyRoutes;
 import io.echotag.projects.ProjectRoutes;
+import io.echotag.reports.ReportRoutes;
 import io.echotag.sessions.SessionRoutes;
 import io.echotag.tags.TagRoutes;
 import io.echotag.visitors.VisitorRoutes;
@@ -49,8 +51,11 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(services.config().http().host())
         .setCompressionSupported(true)
         .setTcpNoDelay(true));
+    // Port 0 would give every instance a port of its own (and clients would find only the first):
+    // a negative port makes Vert.x pick one random port that all instances share.
+    int port = services.config().http().port();
     return server.requestHandler(router)
-        .listen(services.config().http().port())
+        .listen(port == 0 ? -1 : port)
         .onSuccess(s -> services.httpPort().compareAndSet(0, s.actualPort()));
   }
 
@@ -68,9 +73,11 @@ public final class HttpVerticle extends VerticleBase {
     TriggerRoutes.mount(router, services);
     ExecutionRoutes.mount(router, services);
     IntegrationRoutes.mount(router, vertx, services);
-    RealtimeRoutes.mount(router, vertx, services);
+    ReportRoutes.mount(router, vertx, services);
     AnalyticsRoutes.mount(router, services);
+    RealtimeRoutes.mount(router, vertx, services);
     OpenApiRoutes.mount(router);
+    DashboardRoutes.mount(router);
     return router;
   }
 

@@ -21,6 +21,10 @@ public final class Meters {
   public static final String SNAPSHOT_FANOUT = "echotag.realtime.snapshot.fanout";
   /** Counter: SSE connections closed because their unflushed backlog passed the bound. */
   public static final String SSE_SLOW_CLOSED = "echotag.sse.slow.closed";
+  /** Timer: one report run, by {@code report_type} and {@code outcome} ({@code ok} or {@code failed}). */
+  public static final String REPORT_RUN = "echotag.report.run";
+  /** Cluster mode only: members this node sees in its cluster (itself included). */
+  public static final String CLUSTER_MEMBERS = "echotag.cluster.members";
 
   private final MeterRegistry registry;
   private final Counter eventsIngested;
@@ -65,5 +69,11 @@ public final class Meters {
   public Counter ingestFailures(String reason) {
     return Counter.builder(INGEST_FAILURES).tag("reason", reason)
         .description("Group commits that failed; none of their events was acknowledged").register(registry);
+  }
+
+  /** One report run's duration ({@code echotag_report_run_seconds}). */
+  public Timer reportRun(String type, String outcome) {
+    return Timer.builder(REPORT_RUN).tag("report_type", type).tag("outcome", outcome)
+        .description("Report runs: streaming the events of the window and aggregating them").register(registry);
   }
 }

@@ -77,6 +77,22 @@ public final class Conditions implements Condition {
     return new Conditions(ConditionParser.object(rest, ROOT, 0), waitMs, noEvents);
   }
 
+  /**
+   * Compiles a condition object that is judged on stored events, such as report filters and funnel
+   * steps: no wait conditions (there is nothing to wait for), and every failure is a 422 naming
+   * the path under {@code root} (e.g. {@code filters.any.0.url}). Null is the empty object.
+   */
+  public static Condition compile(JsonObject conditions, String root) {
+    JsonObject given = conditions == null ? new JsonObject() : conditions;
+    for (String key : given.fieldNames()) {
+      if (ConditionParser.WAIT_KEYS.contains(key)) {
+        throw Invalid.at(Invalid.child(root, key), "wait conditions (time_since_event, no_event, no_purchase) "
+            + "belong to triggers; they cannot be judged here");
+      }
+    }
+    return ConditionParser.object(given, root, 0);
+  }
+
   private static long waitMs(Object value, String param) {
     if (!(value instanceof JsonObject wait) || wait.size() != 1 || !wait.containsKey("greater_than")) {
       throw Invalid.at(param, "takes {\"greater_than\": ms}");

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -37,26 +39,66 @@ import java.util.function.Supplier;
 final class TriggerEngine {
   private final Services services;
   private final IngestBuffer ingest;
+  /** Triggers by id, for waiting executions (which may outlive their trigger's activity). */
   private final Map<String, Trigger> cache = new ConcurrentHashMap<>();
+  /**
+   * How long a project's list of active triggers is trusted without news of a change. Changes
+   * are announced on the bus, at once; this bounds how long a lost announcement (the bus is
+   * at-most-once, and crosses nodes in a cluster) can leave a list stale.
+   */
+  static final long ACTIVE_LIST_TTL_MS = 1000;
+
+  /** The active triggers of a project, in creation order, and when they were read. */
+  private record Active(List<Trigger> triggers, long readAtNanos) {
+    boolean fresh() {
+      return System.nanoTime() - readAtNanos < TimeUnit.MILLISECONDS.toNanos(ACTIVE_LIST_TTL_MS);
+    }
+  }
+
+  /** The active triggers of each project, for new work. */
+  private final Map<String, Active> activeByProject = new ConcurrentHashMap<>();
+  /** Counts invalidations: a list loaded while one happened may be stale and is not cached. */
+  private final AtomicLong generation = new AtomicLong();
 
   /** The outcome of one batch: how many rows it handled and whether deliveries were queued. */
   record Batch(int handled, boolean queuedDeliveries) {
   }
 
+  private final Timer evaluation;
+  private final Counter matched;
+  private final Counter unmatched;
+
   TriggerEngine(Services services, IngestBuffer ingest) {
     this.services = services;
     this.ingest = ingest;
+    this.evaluation = services.registry().timer("echotag.trigger.evaluation");
+    this.matched = evaluations(services, true);
+    this.unmatched = evaluations(services, false);
   }
 
+  private static Counter evaluations(Services services, boolean matched) {
+    return Counter.builder("echotag.trigger.evaluations").tag("matched", Boolean.toString(matched))
+        .register(services.registry());
+  }
+
+  /**
+   * Drops a changed trigger. The per-project lists are all dropped: a trigger's change is rare,
+   * and a new trigger belongs to a list that does not name it yet.
+   */
   void invalidate(String triggerId) {
     if (triggerId == null) {
       cache.clear();
     } else {
       cache.remove(triggerId);
     }
+    generation.incrementAndGet();
+    activeByProject.clear();
   }
 
-  /** Evaluates up to {@code limit} work rows written at ingest. */
+  /**
+   * Evaluates up to {@code limit} work rows written at ingest: each names one event, and every
+   * active trigger of its project that listens for its type is evaluated against it.
+   */
   Future<Batch> work(int limit) {
     return inTransaction(conn -> conn.preparedQuery(TriggerSql.CLAIM_WORK).execute(Tuple.of(limit))
         .compose(rows -> {
@@ -65,7 +107,10 @@ final class TriggerEngine {
           if (work.isEmpty()) {
             return Future.succeededFuture(new Batch(0, false));
           }
-          return load(conn, work, "trigger_id").compose(ctx -> evaluateWork(conn, work, ctx));
+          Loaded loaded = new Loaded();
+          return activeTriggers(conn, work, loaded)
+              .compose(v -> loadEvents(conn, work, loaded))
+              .compose(ctx -> evaluateWork(conn, work, ctx));
         }));
   }
 
@@ -78,51 +123,62 @@ final class TriggerEngine {
           if (due.isEmpty()) {
             return Future.succeededFuture(new Batch(0, false));
           }
-          return load(conn, due, "trigger_id").compose(ctx -> finishWaits(conn, due, ctx));
+          Loaded loaded = new Loaded();
+          return triggersById(conn, due, loaded)
+              .compose(v -> loadEvents(conn, due, loaded))
+              .compose(ctx -> finishWaits(conn, due, ctx));
         }));
   }
 
   private Future<Batch> evaluateWork(SqlConnection conn, List<Row> work, Loaded loaded) {
     Plan plan = new Plan(conn);
-    String[] triggerIds = new String[work.size()];
+    String[] projectIds = new String[work.size()];
     String[] eventIds = new String[work.size()];
     for (int i = 0; i < work.size(); i++) {
       Row row = work.get(i);
-      triggerIds[i] = row.getString("trigger_id");
+      projectIds[i] = row.getString("project_id");
       eventIds[i] = row.getString("event_id");
-      Trigger trigger = loaded.triggers.get(row.getString("trigger_id"));
-      JsonObject event = loaded.events.get(row.getString("event_id"));
-      if (trigger == null || !trigger.active() || event == null) {
+      JsonObject event = loaded.events.get(eventIds[i]);
+      if (event == null) {
         continue;
       }
-      JsonObject visitor = loaded.visitor(event);
-      Timer.Sample sample = Timer.start();
-      boolean matches = trigger.conditions().matches(new EvalContext(event, visitor));
-      sample.stop(services.registry().timer("echotag.trigger.evaluation"));
-      Counter.builder("echotag.trigger.evaluations").tag("matched", Boolean.toString(matches))
-          .register(services.registry()).increment();
-      if (!matches) {
-        continue;
+      String source = row.getString("source_trigger_id");
+      Instant queuedAt = row.getOffsetDateTime("created_at").toInstant();
+      for (Trigger trigger : loaded.active.getOrDefault(projectIds[i], List.of())) {
+        if (trigger.listensFor(event.getString("event_type"), source, queuedAt)) {
+          evaluate(conn, plan, trigger, event, loaded.visitor(event), row.getInteger("depth"));
+        }
       }
-      int depth = row.getInteger("depth");
-      if (trigger.conditions().waits()) {
-        Instant due = Instant.parse(event.getString("timestamp")).plusMillis(trigger.conditions().waitMs());
-        plan.thenWrite(() -> conn.preparedQuery(TriggerSql.UPSERT_WAITING).execute(Tuple.tuple()
-                .addString(trigger.projectId()).addString(Ids.next("exec")).addString(trigger.id())
-                .addString(event.getString("id")).addString(event.getString("visitor_id")).addInteger(depth)
-                .addOffsetDateTime(Times.utc(due)))
-            .map(v -> {
-              executed("waiting");
-              return false;
-            }));
-        continue;
-      }
-      plan.decide(() -> capped(conn, plan, trigger, event).compose(capped -> capped ? Future.succeededFuture()
-          : plan.run(trigger, event, visitor, Ids.next("exec"), depth, null)));
     }
     return plan.apply().compose(queued -> conn.preparedQuery(TriggerSql.DELETE_WORK)
-        .execute(Tuple.tuple().addArrayOfString(triggerIds).addArrayOfString(eventIds))
+        .execute(Tuple.tuple().addArrayOfString(projectIds).addArrayOfString(eventIds))
         .map(v -> new Batch(work.size(), queued)));
+  }
+
+  /** Evaluates one trigger against one event: no match, a wait started, or a run decided. */
+  private void evaluate(SqlConnection conn, Plan plan, Trigger trigger, JsonObject event, JsonObject visitor,
+                        int depth) {
+    long started = System.nanoTime();
+    boolean matches = trigger.conditions().matches(new EvalContext(event, visitor));
+    evaluation.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    (matches ? matched : unmatched).increment();
+    if (!matches) {
+      return;
+    }
+    if (trigger.conditions().waits()) {
+      Instant due = Instant.parse(event.getString("timestamp")).plusMillis(trigger.conditions().waitMs());
+      plan.thenWrite(() -> conn.preparedQuery(TriggerSql.UPSERT_WAITING).execute(Tuple.tuple()
+              .addString(trigger.projectId()).addString(Ids.next("exec")).addString(trigger.id())
+              .addString(event.getString("id")).addString(event.getString("visitor_id")).addInteger(depth)
+              .addOffsetDateTime(Times.utc(due)))
+          .map(v -> {
+            executed("waiting");
+            return false;
+          }));
+      return;
+    }
+    plan.decide(() -> capped(conn, plan, trigger, event).compose(capped -> capped ? Future.succeededFuture()
+        : plan.run(trigger, event, visitor, Ids.next("exec"), depth, null)));
   }
 
   private Future<Batch> finishWaits(SqlConnection conn, List<Row> due, Loaded loaded) {
@@ -320,6 +376,7 @@ final class TriggerEngine {
   /** Triggers (cached), events and visitors of a batch, each loaded with one query. */
   private static final class Loaded {
     final Map<String, Trigger> triggers = new HashMap<>();
+    final Map<String, List<Trigger>> active = new HashMap<>();
     final Map<String, JsonObject> events = new HashMap<>();
     final Map<String, JsonObject> visitors = new HashMap<>();
 
@@ -328,11 +385,11 @@ final class TriggerEngine {
     }
   }
 
-  private Future<Loaded> load(SqlConnection conn, List<Row> rows, String triggerColumn) {
-    Loaded loaded = new Loaded();
+  /** Loads (through the cache) the triggers that waiting executions name. */
+  private Future<Void> triggersById(SqlConnection conn, List<Row> rows, Loaded loaded) {
     Set<String> missing = new LinkedHashSet<>();
     for (Row row : rows) {
-      String id = row.getString(triggerColumn);
+      String id = row.getString("trigger_id");
       Trigger cached = cache.get(id);
       if (cached != null) {
         loaded.triggers.put(id, cached);
@@ -340,19 +397,61 @@ final class TriggerEngine {
         missing.add(id);
       }
     }
-    Future<?> triggers = missing.isEmpty() ? Future.succeededFuture()
-        : conn.preparedQuery(TriggerSql.BY_IDS).execute(Tuple.of(missing.toArray(String[]::new))).onSuccess(found -> {
+    if (missing.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(TriggerSql.BY_IDS).execute(Tuple.of(missing.toArray(String[]::new))).map(found -> {
+      for (Row row : found) {
+        Trigger trigger = Trigger.from(row);
+        cache.put(trigger.id(), trigger);
+        loaded.triggers.put(trigger.id(), trigger);
+      }
+      return null;
+    });
+  }
+
+  /** Fills the per-project cache of active triggers for the projects of this work. */
+  private Future<Void> activeTriggers(SqlConnection conn, List<Row> work, Loaded loaded) {
+    Set<String> missing = new LinkedHashSet<>();
+    for (Row row : work) {
+      String project = row.getString("project_id");
+      Active cached = activeByProject.get(project);
+      if (cached != null && cached.fresh()) {
+        loaded.active.put(project, cached.triggers());
+      } else {
+        missing.add(project);
+      }
+    }
+    if (missing.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    long loadedAt = generation.get();
+    long readAt = System.nanoTime();
+    return conn.preparedQuery(TriggerSql.ACTIVE_OF_PROJECTS).execute(Tuple.of(missing.toArray(String[]::new)))
+        .map(found -> {
+          Map<String, List<Trigger>> byProject = new HashMap<>();
+          missing.forEach(project -> byProject.put(project, new ArrayList<>()));
           for (Row row : found) {
             Trigger trigger = Trigger.from(row);
-            cache.put(trigger.id(), trigger);
-            loaded.triggers.put(trigger.id(), trigger);
+            byProject.get(trigger.projectId()).add(trigger);
           }
+          byProject.forEach((project, triggers) -> {
+            List<Trigger> list = List.copyOf(triggers);
+            loaded.active.put(project, list);
+            if (generation.get() == loadedAt) {
+              activeByProject.put(project, new Active(list, readAt));
+            }
+          });
+          return null;
         });
+  }
+
+  /** The events of a batch and their visitors, each loaded with one query. */
+  private Future<Loaded> loadEvents(SqlConnection conn, List<Row> rows, Loaded loaded) {
     String[] projects = rows.stream().map(r -> r.getString("project_id")).toArray(String[]::new);
     String[] eventIds = rows.stream().map(r -> r.getString("event_id")).toArray(String[]::new);
-    return triggers
-        .compose(v -> conn.preparedQuery(TriggerSql.EVENTS_BY_IDS)
-            .execute(Tuple.tuple().addArrayOfString(projects).addArrayOfString(eventIds)))
+    return conn.preparedQuery(TriggerSql.EVENTS_BY_IDS)
+        .execute(Tuple.tuple().addArrayOfString(projects).addArrayOfString(eventIds))
         .compose(events -> {
           List<String> vProjects = new ArrayList<>();
           List<String> vIds = new ArrayList<>();

@@ -93,7 +93,12 @@ public final class TriggerRoutes {
             .addString(project.id()).addString(Ids.next("trig")).addString(d.name).addString(d.description)
             .addString(d.eventType).addValue(d.conditions).addValue(d.actions).addValue(d.frequencyCap)
             .addBoolean(d.active)))
-        .map(rows -> Reply.created(json(rows.iterator().next())));
+        .map(rows -> {
+          JsonObject created = json(rows.iterator().next());
+          // Engines cache each project's active triggers: tell them (on every node) before answering.
+          changed(ctx, created.getString("id"));
+          return Reply.created(created);
+        });
   }
 
   private Future<Reply> list(RoutingContext ctx) {
@@ -147,6 +152,9 @@ public final class TriggerRoutes {
   }
 
   private void changed(RoutingContext ctx, String id) {
+    // The announcement below reaches this node's ingest filter on another event loop, maybe after
+    // the client's next event: drop it here first, so that event already sees the change.
+    services.triggerFilter().invalidate();
     ctx.vertx().eventBus().publish(Addresses.CONFIG_CHANGED, new JsonObject().put("kind", "trigger").put("id", id));
   }
 

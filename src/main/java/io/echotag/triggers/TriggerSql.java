@@ -28,12 +28,19 @@ final class TriggerSql {
 
   static final String BY_IDS = "SELECT " + COLUMNS + " FROM triggers WHERE id = ANY($1::text[])";
 
-  /** Locks a batch of trigger work; the rows are deleted in the transaction that records the outcome. */
-  static final String CLAIM_WORK = "SELECT project_id, trigger_id, event_id, depth FROM trigger_work "
-      + "ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED";
+  /** The active triggers of some projects, which the engine caches per project. */
+  static final String ACTIVE_OF_PROJECTS = "SELECT " + COLUMNS + " FROM triggers "
+      + "WHERE project_id = ANY($1::text[]) AND is_active ORDER BY created_at, id";
 
-  static final String DELETE_WORK = "DELETE FROM trigger_work w USING unnest($1::text[], $2::text[]) AS u(t, e) "
-      + "WHERE w.trigger_id = u.t AND w.event_id = u.e";
+  /**
+   * Locks a batch of trigger work (one row per event); the rows are deleted in the transaction
+   * that records the outcome.
+   */
+  static final String CLAIM_WORK = "SELECT project_id, event_id, depth, source_trigger_id, created_at "
+      + "FROM trigger_work ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED";
+
+  static final String DELETE_WORK = "DELETE FROM trigger_work w USING unnest($1::text[], $2::text[]) AS u(p, e) "
+      + "WHERE w.project_id = u.p AND w.event_id = u.e";
 
   /** Due waiting executions, locked until the transaction that runs or cancels them commits. */
   static final String CLAIM_DUE = "SELECT project_id, id, trigger_id, event_id, visitor_id, depth, created_at "

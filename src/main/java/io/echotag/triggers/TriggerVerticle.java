@@ -27,6 +27,7 @@ public final class TriggerVerticle extends VerticleBase {
   private IngestBuffer ingest;
   private boolean running;
   private boolean again;
+  private boolean wakePending;
 
   public TriggerVerticle(Services services) {
     this.services = services;
@@ -38,7 +39,7 @@ public final class TriggerVerticle extends VerticleBase {
     engine = new TriggerEngine(services, ingest);
     Gauge.builder("echotag.trigger.executions.waiting", waiting, AtomicLong::get)
         .description("Executions waiting for their wait condition").register(services.registry());
-    vertx.eventBus().consumer(Addresses.TRIGGERS_WAKE, message -> drain());
+    vertx.eventBus().consumer(Addresses.TRIGGERS_WAKE, message -> wake());
     vertx.eventBus().<JsonObject>consumer(Addresses.CONFIG_CHANGED, message -> {
       if ("trigger".equals(message.body().getString("kind"))) {
         engine.invalidate(message.body().getString("id"));
@@ -60,6 +61,23 @@ public final class TriggerVerticle extends VerticleBase {
 
   private int batch() {
     return services.config().triggers().batchSize();
+  }
+
+  /**
+   * News of new work: drain after {@code triggers.wake_delay_ms}, so that the work of the many
+   * ingest commits of that interval is one pass (one transaction), not one pass each.
+   */
+  private void wake() {
+    int delay = services.config().triggers().wakeDelayMs();
+    if (delay == 0) {
+      drain();
+    } else if (!wakePending) {
+      wakePending = true;
+      vertx.setTimer(delay, id -> {
+        wakePending = false;
+        drain();
+      });
+    }
   }
 
   /** One pass at a time; a wake-up during a pass runs another one after it. */

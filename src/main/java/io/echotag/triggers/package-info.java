@@ -4,7 +4,10 @@
  * {@link io.echotag.triggers.Conditions} (the condition language: field operators, combinators,
  * and the wait conditions {@code time_since_event}, {@code no_event}, {@code no_purchase}
  * separated out at parse time), {@link io.echotag.triggers.Templates} (the {@code {{path}}}
- * templates of actions) and their contexts. The TriggerVerticle that evaluates rules at ingest
- * and runs waiting executions, the trigger and execution routes, and their SQL will live here too.
+ * templates of actions) and their contexts — and the engine around them: the TriggerVerticle
+ * and TriggerEngine, which claim the trigger work written at ingest (one row per event) and the
+ * due waiting executions, evaluate the project's cached active triggers, and run actions in the
+ * transaction that records the execution; the trigger, simulate and execution routes; and
+ * their SQL ({@code TriggerSql}).
  */
 package io.echotag.triggers;

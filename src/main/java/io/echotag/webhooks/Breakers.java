@@ -56,6 +56,12 @@ public final class Breakers {
     return breaker != null && breaker.state() == CircuitBreakerState.OPEN;
   }
 
+  /** Whether the endpoint's circuit is half-open (one probe at a time). */
+  public boolean isHalfOpen(String endpoint) {
+    CircuitBreaker breaker = breakers.get(endpoint);
+    return breaker != null && breaker.state() == CircuitBreakerState.HALF_OPEN;
+  }
+
   /** Endpoints whose deliveries must not be claimed now: circuit open, or half-open with its probe under way. */
   public java.util.List<String> waitingEndpoints(Map<String, Integer> inFlight) {
     java.util.List<String> waiting = new java.util.ArrayList<>();

@@ -117,7 +117,9 @@ public final class DeliverySender {
         .ssl(https)
         .followRedirects(false)
         .connectTimeout(connectTimeoutMs)
-        .idleTimeout(timeoutMs);
+        .idleTimeout(timeoutMs)
+        // Only the first 4 KiB of an answer are stored; the rest is read and dropped, not buffered.
+        .as(CappedBody.codec(SNAPSHOT_LIMIT + 4));
     MultiMap headers = http.headers();
     if (request.headers() != null) {
       request.headers().forEach(h -> headers.set(h.getKey(), String.valueOf(h.getValue())));

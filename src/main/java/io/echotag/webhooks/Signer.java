@@ -18,6 +18,14 @@ public final class Signer {
   public static final String SECRET_PREFIX = "whsec_";
   static final int SECRET_BYTES = 24;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Mac.getInstance looks the provider up each time; one instance per thread, re-keyed per signature. */
+  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
+    try {
+      return Mac.getInstance("HmacSHA256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+    }
+  });
 
   private Signer() {
   }
@@ -44,7 +52,7 @@ public final class Signer {
     try {
       byte[] key = Base64.getDecoder().decode(secret.startsWith(SECRET_PREFIX)
           ? secret.substring(SECRET_PREFIX.length()) : secret);
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = MAC.get();
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       byte[] digest = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
       return "v1," + Base64.getEncoder().encodeToString(digest);

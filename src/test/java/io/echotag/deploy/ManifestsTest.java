@@ -33,15 +33,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ManifestsTest {
   private static final Path K8S = Path.of("k8s");
 
-  /**
-   * TEMPORARY — remove after merging the `cluster` branch, which adds the configuration keys
-   * {@code cluster.enabled} and {@code cluster.kubernetes.service_dns}. Until then these two
-   * variables of the Deployment are not configuration keys on this branch.
-   */
-  private static final Set<String> EXPECTED_FROM_CLUSTER_BRANCH = Set.of(
-      "ECHOTAG_CLUSTER_ENABLED",
-      "ECHOTAG_CLUSTER_KUBERNETES_SERVICE_DNS");
-
   private static Manifests k8s;
   private static TestGateway gateway;
 
@@ -127,7 +118,6 @@ class ManifestsTest {
     used.removeIf(n -> !n.startsWith("ECHOTAG_"));
     Set<String> unknown = new TreeSet<>(used);
     unknown.removeAll(known);
-    unknown.removeAll(EXPECTED_FROM_CLUSTER_BRANCH);
     assertThat(unknown).as("ECHOTAG_* names that are no configuration key").isEmpty();
     assertThat(used).contains("ECHOTAG_DATABASE_URL", "ECHOTAG_BOOTSTRAP_KEY", "ECHOTAG_API_ENABLED",
         "ECHOTAG_TRIGGERS_ENABLED", "ECHOTAG_DELIVERY_ENABLED", "ECHOTAG_REALTIME_ENABLED", "ECHOTAG_CLUSTER_ENABLED",

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +63,7 @@ class DatabaseOutageTest {
       if (blackHole != null) {
         blackHole.close();
       }
-      // Before the gateway stops, which waits for them: see silentServerFillingThePoolDoesNotOutliveTheOutage.
+      // The gateway closes its side of these itself (see silentServerFillingThePoolDoesNotOutliveTheOutage).
       releaseSwallowed();
       if (gateway != null) {
         gateway.close();
@@ -187,14 +186,9 @@ class DatabaseOutageTest {
     assertUnavailable("POST /v1/events", HUNG_ANSWER, () -> track(api, 2));
     assertNotReady(api, HUNG_ANSWER);
     assertThat(swallowed).as("connections the gateway opened to the silent server").isNotEmpty();
-    // Recovery after a silent server is the known gap the disabled test below reproduces.
   }
 
   @Test
-  @Disabled("Known bug: a connection attempt that gets no answer from the server is never given up "
-      + "(vertx-pg-client 5.0.7 has no handshake timeout; neither NetClientOptions idle nor read-idle timeouts "
-      + "end it), so once pool_size of them are stuck the gateway answers 503 after PostgreSQL is back, until "
-      + "the peer closes those connections")
   @DisplayName("where the server swallows as many connections as the pool holds still recovers once a real "
       + "server is back, and the gateway still stops promptly")
   void silentServerFillingThePoolDoesNotOutliveTheOutage() throws Exception {
@@ -221,7 +215,9 @@ class DatabaseOutageTest {
     } finally {
       readers.shutdownNow();
     }
-    assertThat(swallowed).as("connections the gateway opened to the silent server").hasSize(poolSize);
+    // Every slot held an attempt the server never answered (and, each given up on after
+    // database.connect_timeout_ms, the pool tried again while requests were waiting).
+    assertThat(swallowed).as("connections the gateway opened to the silent server").hasSizeGreaterThanOrEqualTo(poolSize);
 
     blackHole.close();
     postgres = startPostgres(dataDir, port);

@@ -77,6 +77,7 @@ public final class FakeReceiver implements AutoCloseable {
   private final Map<String, Reply> defaults = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<HttpServerRequest> hanging = new CopyOnWriteArrayList<>();
+  private final Map<String, int[]> concurrency = new ConcurrentHashMap<>();
 
   private FakeReceiver(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
@@ -148,7 +149,33 @@ public final class FakeReceiver implements AutoCloseable {
     return hanging.size();
   }
 
+  /** Closes the connection of every request left hanging, so its sender sees a reset; returns how many. */
+  public int dropHanging() {
+    List<HttpServerRequest> open = List.copyOf(hanging);
+    open.forEach(request -> request.connection().close());
+    return open.size();
+  }
+
+  /** The most requests to {@code path} that were under way (arrived, not yet answered) at once. */
+  public int maxConcurrent(String path) {
+    int[] c = concurrency.get(path);
+    return c == null ? 0 : c[1];
+  }
+
   private void handle(HttpServerRequest request) {
+    // {in flight, most at once}; the receiver runs on one event loop
+    int[] c = concurrency.computeIfAbsent(request.path(), p -> new int[2]);
+    c[0]++;
+    c[1] = Math.max(c[1], c[0]);
+    boolean[] done = new boolean[1];
+    Runnable finished = () -> {
+      if (!done[0]) {
+        done[0] = true;
+        c[0]--;
+      }
+    };
+    request.response().endHandler(v -> finished.run());
+    request.response().closeHandler(v -> finished.run());
     request.body().onSuccess(buffer -> {
       received.add(new Received(request.method().name(), request.path(), request.query(),
           MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), buffer.toString(),
@@ -156,7 +183,10 @@ public final class FakeReceiver implements AutoCloseable {
       Reply reply = next(request.path());
       if (reply.hangs()) {
         hanging.add(request);
-        request.response().closeHandler(v -> hanging.remove(request));
+        request.response().closeHandler(v -> {
+          hanging.remove(request);
+          finished.run();
+        });
         return;
       }
       if (reply.delayMs() > 0) {

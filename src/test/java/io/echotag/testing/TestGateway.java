@@ -24,12 +24,13 @@ public final class TestGateway implements AutoCloseable {
   private final String projectId;
   private final Path dataDir;
 
-  private TestGateway(Gateway gateway, String adminKey, Path dataDir) {
+  private TestGateway(Gateway gateway, String adminKey, Path dataDir, String projectId) {
     this.gateway = gateway;
     this.adminKey = adminKey;
     this.dataDir = dataDir;
     this.api = new Api("http://127.0.0.1:" + gateway.port(), adminKey);
-    this.projectId = api.get("/v1/projects").data().getJsonObject(0).getString("id");
+    this.projectId = projectId != null ? projectId
+        : api.get("/v1/projects").data().getJsonObject(0).getString("id");
   }
 
   public static TestGateway start() {
@@ -49,9 +50,31 @@ public final class TestGateway implements AutoCloseable {
           .put("rate_limit", new JsonObject().put("enabled", false))
           .mergeIn(overrides, true);
       Gateway gateway = Gateway.start(ConfigLoader.load(Map.of(), config));
-      return new TestGateway(gateway, config.getString("bootstrap_key"), dataDir);
+      return new TestGateway(gateway, config.getString("bootstrap_key"), dataDir, null);
     } catch (Exception e) {
       throw new IllegalStateException("test gateway did not start", e);
+    }
+  }
+
+  /**
+   * Starts another node on {@code first}'s database with its admin key and a data directory of its
+   * own; {@code overrides} as in {@link #start(JsonObject)} (cluster settings, roles). A node with
+   * {@code api.enabled=false} is reachable for {@code /health} and {@code /metrics} only.
+   */
+  public static TestGateway join(TestGateway first, JsonObject overrides) {
+    try {
+      Path dataDir = Files.createTempDirectory("echotag-test");
+      JsonObject config = new JsonObject()
+          .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+          .put("database", new JsonObject().put("url", first.gateway.config().database().url()))
+          .put("data_dir", dataDir.toString())
+          .put("bootstrap_key", first.adminKey)
+          .put("rate_limit", new JsonObject().put("enabled", false))
+          .mergeIn(overrides, true);
+      Gateway gateway = Gateway.start(ConfigLoader.load(Map.of(), config));
+      return new TestGateway(gateway, first.adminKey, dataDir, first.projectId);
+    } catch (Exception e) {
+      throw new IllegalStateException("joining test gateway did not start", e);
     }
   }
 
@@ -108,6 +131,23 @@ public final class TestGateway implements AutoCloseable {
       gateway.stop();
     } catch (Exception e) {
       throw new IllegalStateException("test gateway did not stop", e);
+    }
+  }
+
+  /**
+   * Stops the node as a crash would leave its work: the pool closes first, so nothing it still
+   * holds (delivery leases) is given back or recorded; then {@code thenInFlight} ends what the node
+   * still sends (e.g. {@link FakeReceiver#dropHanging()}), so the stop is quick; then Vert.x and the
+   * cluster membership go.
+   */
+  public void crash(Runnable thenInFlight) {
+    try {
+      gateway.services().pool().close().toCompletionStage().toCompletableFuture()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      thenInFlight.run();
+      gateway.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("test gateway did not stop after its pool closed", e);
     }
   }
 

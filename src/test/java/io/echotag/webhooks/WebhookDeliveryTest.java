@@ -178,4 +178,21 @@ class WebhookDeliveryTest {
     assertThat(receiver.requests("/filter/inactive")).isEmpty();
     assertThat(receiver.requests("/filter/elsewhere")).isEmpty();
   }
+
+  @Test
+  @DisplayName("a 2 MiB answer is read without being kept: the attempt stores its first 4096 bytes and the delivery succeeds")
+  void largeAnswerIsCut() {
+    String project = Hooks.newProject(api);
+    String path = "/deliver/large-answer";
+    receiver.always(path, FakeReceiver.Reply.ok().withBody("x".repeat(2 * 1024 * 1024)));
+    JsonObject hook = Hooks.createWebhook(api, new JsonObject().put("project_id", project).put("name", "large")
+        .put("url", receiver.url(path)));
+    JsonObject event = Hooks.track(api, project, "page_view", new JsonObject());
+    String deliveryId = Hooks.deliveryFor(gateway, hook.getString("id"), event.getString("id"));
+
+    Hooks.awaitDeliveryStatus(gateway, deliveryId, "succeeded", 10_000);
+    List<JsonObject> logs = Hooks.logs(api, project, hook.getString("id"), "");
+    assertThat(logs).hasSize(1);
+    assertThat(logs.get(0).getJsonObject("response").getString("body")).isEqualTo("x".repeat(4096));
+  }
 }
