@@ -90,10 +90,11 @@ main() {
   revision="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   {
     echo "EchoTag realtime SSE benchmark, $(date -u '+%F %T') UTC"
-    echo "machine: $(nproc) cpus, $(java -version 2>&1 | head -n 1); shared with other work while it ran"
+    echo "machine: $(nproc) cpus, $(java -version 2>&1 | head -n 1); load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
     echo "gateway: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T')), revision $revision"
     echo "run: $SUBSCRIBERS subscribers (include=events) over $ADDRESSES source addresses, $RATE events/s,"
-    echo "     ${WARMUP}s warm-up + ${DURATION}s measured; latency = track request sent -> event message received"
+    echo "     ${WARMUP}s warm-up + ${DURATION}s measured; latency (RESULT) = track request sent -> event message received;"
+    echo "     snapshot_* = snapshot published (its timestamp) -> snapshot message received"
     echo "gateway realtime settings from the environment: $(env | grep '^ECHOTAG_REALTIME_' | sort | tr '\n' ' ')"
     echo "snapshot fan-out (publish -> written to socket): ${fanout:-n/a}"
     echo

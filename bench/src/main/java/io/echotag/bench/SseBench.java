@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  */
 public final class SseBench {
   private static final Pattern SEQ = Pattern.compile("\"bench_seq\":(\\d+)");
+  private static final Pattern STAMP = Pattern.compile("\"timestamp\":\"([^\"]+)\"");
   private static final Pattern HEAP = Pattern.compile(
       "(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} ([0-9.eE+-]+)$");
   private static final int MAX_EVENTS = 1_000_000;
@@ -51,6 +52,9 @@ public final class SseBench {
   private final AtomicLongArray sentAt = new AtomicLongArray(MAX_EVENTS);
   private final Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
   private final Histogram ack = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
+  /** Snapshot published (its {@code timestamp}, wall clock, ms) -> received, during the measured seconds. */
+  private final Histogram snapshots = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
+  private volatile boolean measuringSnapshots;
   private final AtomicLong received = new AtomicLong();
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger snapshotted = new AtomicInteger();
@@ -142,7 +146,9 @@ public final class SseBench {
     measureTo = Integer.MAX_VALUE;
     measureFrom = seq.get();
     log("measuring: %s s at %d events/s", opts.get("duration"), rate);
+    measuringSnapshots = true;
     send(api, seq, rate, integer("duration"));
+    measuringSnapshots = false;
     measureTo = seq.get();
     long measured = measureTo - measureFrom;
     waitFor(() -> latency.getTotalCount() >= measured * expectedReceivers, 15);
@@ -156,6 +162,10 @@ public final class SseBench {
         expected, latency.getTotalCount(), expected - latency.getTotalCount());
     System.out.printf("ack_p50_ms=%.3f ack_p99_ms=%.3f (track request sent -> 2xx answer, i.e. commit)%n",
         ms(ack.getValueAtPercentile(50)), ms(ack.getValueAtPercentile(99)));
+    System.out.printf("snapshot_receipts=%d snapshot_p50_ms=%.3f snapshot_p90_ms=%.3f snapshot_p99_ms=%.3f "
+            + "snapshot_max_ms=%.3f (snapshot published, its timestamp -> received; ms resolution)%n",
+        snapshots.getTotalCount(), ms(snapshots.getValueAtPercentile(50)), ms(snapshots.getValueAtPercentile(90)),
+        ms(snapshots.getValueAtPercentile(99)), ms(snapshots.getMaxValue()));
     System.out.printf("RESULT subscribers=%d bytes_per_subscriber=%.0f events=%d receipts=%d p50_ms=%.3f "
             + "p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f%n", open.get(), perSubscriber, measured,
         latency.getTotalCount(), ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(90)),
@@ -224,10 +234,23 @@ public final class SseBench {
       String text = new String(head, 0, length, java.nio.charset.StandardCharsets.ISO_8859_1);
       if (text.contains("\nevent: event\n")) {
         record(text);
-      } else if (first && text.contains("\nevent: snapshot\n")) {
-        first = false;
-        snapshotted.incrementAndGet();
+      } else if (text.contains("\nevent: snapshot\n")) {
+        if (first) {
+          first = false;
+          snapshotted.incrementAndGet();
+        } else if (measuringSnapshots) {
+          recordSnapshot(text);
+        }
       }
+    }
+  }
+
+  private void recordSnapshot(String frame) {
+    long now = System.currentTimeMillis();
+    Matcher m = STAMP.matcher(frame);
+    if (m.find()) {
+      long published = java.time.Instant.parse(m.group(1)).toEpochMilli();
+      snapshots.recordValue(TimeUnit.MILLISECONDS.toMicros(Math.max(0, now - published)));
     }
   }
 
