@@ -1,6 +1,7 @@
 package io.echotag;
 
 import io.echotag.analytics.RealtimeVerticle;
+import io.echotag.analytics.RollupVerticle;
 import io.echotag.bus.Addresses;
 import io.echotag.cluster.Clustering;
 import io.echotag.common.Ids;
@@ -121,6 +122,7 @@ public final class Gateway {
         deployments.add(await(vertx.deployVerticle(new RealtimeVerticle(services))));
       }
       if (config.roles().api()) {
+        deployments.add(await(vertx.deployVerticle(new RollupVerticle(services))));
         deployments.add(await(vertx.deployVerticle(() -> new HttpVerticle(services),
             new DeploymentOptions().setInstances(loops))));
         LOG.info("EchoTag listening on http://{}:{} (node {}, roles {})", config.http().host(),

@@ -1,25 +1,55 @@
 package io.echotag.analytics;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 /**
- * The hourly rollups behind {@code GET /v1/analytics}, kept in the ingest transaction so that
- * they always agree with the committed events: events and revenue per (project, UTC hour, type),
- * page views per (project, hour, url), and presence rows per (project, hour, visitor) and
- * (project, url, hour, visitor) for distinct visitors.
+ * The hourly rollups behind {@code GET /v1/analytics}: events and revenue per (project, UTC hour,
+ * type), page views per (project, hour, url) and per day, sessions per start hour, and presence
+ * rows per (project, hour, visitor) and (project, url, visitor) for distinct visitors.
+ *
+ * <p>They are kept out of the ingest transaction, which only queues its new events' ids (one
+ * row per commit, an outbox, so nothing is lost). {@link RollupVerticle} folds queued commits
+ * in every {@link #INTERVAL_MS}, hundreds at a time, and a reader that must see every committed
+ * event ({@code GET /v1/analytics}) folds in what is left first ({@link #drain}). One applier
+ * runs at a time, cluster-wide (an advisory lock), and deletes what it applied in the same
+ * transaction: every event is counted exactly once.
  */
 public final class AnalyticsRollups {
+  /** How often each node folds queued commits in. */
+  public static final long INTERVAL_MS = 250;
+  /** Queued commits per statement. */
+  static final int BATCH = 500;
+
   private AnalyticsRollups() {
   }
 
   /**
-   * Adds a commit's events to the rollups. {@code events} is the tuple that inserts them: arrays
-   * of project, id, type, visitor, session, data (JSON text), timestamp, received_at. Pipelined
-   * with the commit's other statements; the caller awaits the future like theirs.
+   * Queues a commit's new events. {@code events} is the tuple that inserts them (arrays of
+   * project, id, ...). Pipelined with the commit's other statements; the caller awaits it like them.
    */
-  public static Future<?> write(SqlConnection conn, Tuple events) {
-    return conn.preparedQuery(AnalyticsSql.WRITE_ROLLUPS).execute(events);
+  public static Future<?> queue(SqlConnection conn, Tuple events) {
+    return conn.preparedQuery(AnalyticsSql.QUEUE).execute(Tuple.of(events.getValue(0), events.getValue(1)));
+  }
+
+  /** Folds in everything queued, waiting for an applier that is running; completes with the commits applied. */
+  static Future<Long> drain(Pool pool) {
+    return pool.withTransaction(conn -> conn.query(AnalyticsSql.LOCK_APPLIER).execute()
+        .compose(locked -> applyAll(conn, 0)));
+  }
+
+  /** Folds in everything queued unless another applier is running (then 0). */
+  static Future<Long> applyIfFree(Pool pool) {
+    return pool.withTransaction(conn -> conn.query(AnalyticsSql.TRY_LOCK_APPLIER).execute()
+        .compose(rows -> rows.iterator().next().getBoolean(0) ? applyAll(conn, 0) : Future.succeededFuture(0L)));
+  }
+
+  private static Future<Long> applyAll(SqlConnection conn, long appliedSoFar) {
+    return conn.preparedQuery(AnalyticsSql.APPLY_PENDING).execute(Tuple.of(BATCH)).compose(rows -> {
+      long applied = rows.iterator().next().getLong("commits");
+      return applied < BATCH ? Future.succeededFuture(appliedSoFar + applied) : applyAll(conn, appliedSoFar + applied);
+    });
   }
 }

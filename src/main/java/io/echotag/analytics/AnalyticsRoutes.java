@@ -58,7 +58,9 @@ public final class AnalyticsRoutes {
       AnalyticsQuery query = AnalyticsQuery.from(ctx, project.timezone(), Instant.now());
       boolean rollups = query.rollupsApply();
       ctx.response().putHeader(SOURCE_HEADER, rollups ? "rollups" : "events");
-      return answer(project, query, rollups).map(Reply::ok);
+      // The rollups first take in every commit queued so far: the answer covers what was acknowledged.
+      Future<?> ready = rollups ? AnalyticsRollups.drain(services.pool()) : Future.succeededFuture();
+      return ready.compose(drained -> answer(project, query, rollups)).map(Reply::ok);
     });
   }
 

@@ -95,25 +95,36 @@ final class AnalyticsSql {
     return "ON CONFLICT (" + key + ") DO UPDATE SET " + set;
   }
 
+  /** A commit queues the ids of its new events for the rollups (one row; see {@link #APPLY_PENDING}). */
+  static final String QUEUE = "INSERT INTO analytics_pending (project_ids, event_ids) VALUES ($1::text[], $2::text[])";
+
+  /** Taken by whoever applies queued rows, for the rest of its transaction: one applier at a time. */
+  static final String LOCK_APPLIER = "SELECT pg_advisory_xact_lock(" + AnalyticsSql.APPLIER_LOCK + ")";
+
+  /** Like {@link #LOCK_APPLIER}, but gives up (false) when another node or loop is applying. */
+  static final String TRY_LOCK_APPLIER = "SELECT pg_try_advisory_xact_lock(" + AnalyticsSql.APPLIER_LOCK + ")";
+
+  /** The advisory lock key of the rollup applier ("ETROLLUP" as bytes, so it collides with nothing of ours). */
+  static final long APPLIER_LOCK = 0x4554524f4c4c5550L;
+
   /**
-   * The rollups of one commit, from the very arrays that insert its events ({@code unnest} of
-   * project, id, type, visitor, session, data as text, timestamp, received_at). One statement: the
-   * arrays are read once, and every part sees the tables as they were before it (one snapshot).
+   * Folds the oldest {@code $1} queued commits into the rollups and deletes them, in one
+   * statement: every part sees the tables as they were before it (one snapshot). Runs under
+   * {@link #LOCK_APPLIER}, so appliers never interleave and each queued event is counted once.
    *
-   * <p>It must run after the events' visitors are locked and before the commit's session upsert:
-   * a session's old row (start, end, event count) is read here, and its contribution to
-   * {@code analytics_hourly_sessions} is moved from the old to the new values. Likewise a page's
-   * pair row gives the visitor's previous last view, whose hour count moves to the new one.
-   *
-   * <p>Counter rows go to the slot {@code pg_backend_pid() % 8}; each insert is ordered by its key
-   * so that two commits sharing a slot lock rows in the same order (no deadlock). Rows naming a
-   * visitor cannot collide between commits: their visitor is locked by this one.
+   * <p>Counts and page views add up. A page's pair row gives the visitor's previous last view,
+   * whose hour count moves to the new one. A session's contribution to
+   * {@code analytics_hourly_sessions} moves from what was counted of it
+   * ({@code analytics_session_rolled}) to its row in {@code sessions} now; later events of the
+   * same session that are already in that row then move nothing (their difference is zero).
+   * Events erased since they were queued are simply gone from the join.
    */
-  static final String WRITE_ROLLUPS = "WITH u AS MATERIALIZED (SELECT p AS project_id, "
-      + "date_trunc('hour', ts, 'UTC') AS hour, t AS event_type, v AS visitor_id, s AS session_id, ts, "
-      + "d::jsonb AS data, (pg_backend_pid() % 8)::smallint AS slot "
-      + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], "
-      + "$8::timestamptz[]) AS x(p, i, t, v, s, d, ts, r)), "
+  static final String APPLY_PENDING = "WITH q AS (DELETE FROM analytics_pending WHERE id IN "
+      + "(SELECT id FROM analytics_pending ORDER BY id LIMIT $1) RETURNING project_ids, event_ids), "
+      + "u AS MATERIALIZED (SELECT e.project_id, date_trunc('hour', e.\"timestamp\", 'UTC') AS hour, e.event_type, "
+      + "e.visitor_id, e.session_id, e.\"timestamp\" AS ts, e.data, 0::smallint AS slot "
+      + "FROM q CROSS JOIN LATERAL unnest(q.project_ids, q.event_ids) AS k(p, i) "
+      + "JOIN events e ON e.project_id = k.p AND e.id = k.i), "
       + "pv AS MATERIALIZED (SELECT project_id, hour, " + url("data") + " AS url, visitor_id, ts, slot FROM u "
       + "WHERE event_type = 'page_view' AND data->>'url' IS NOT NULL), "
       + "counts AS (INSERT INTO analytics_hourly AS a (project_id, hour, event_type, slot, events, revenue) "
@@ -126,7 +137,7 @@ final class AnalyticsSql {
       + "daily_pages AS (INSERT INTO analytics_daily_pages AS a (project_id, day, url, slot, views) "
       + "SELECT project_id, date_trunc('day', ts, 'UTC'), url, slot, count(*) FROM pv GROUP BY 1, 2, 3, 4 "
       + "ORDER BY 1, 2, 3 " + upsertAdding("project_id, day, url, slot", "views") + "), "
-      // Pages' last views: the pair's previous last view (null for a new pair) and this commit's.
+      // Pages' last views: the pair's previous last view (null for a new pair) and this batch's.
       + "pl AS MATERIALIZED (SELECT n.project_id, n.url, n.visitor_id, n.last_view, o.last_view AS old, n.slot FROM "
       + "(SELECT project_id, url, visitor_id, max(ts) AS last_view, min(slot) AS slot FROM pv GROUP BY 1, 2, 3) n "
       + "LEFT JOIN analytics_page_last o ON o.project_id = n.project_id AND o.url = n.url "
@@ -140,13 +151,14 @@ final class AnalyticsSql {
       + "UNION ALL SELECT project_id, url, date_trunc('hour', last_view, 'UTC'), slot, 1 FROM pl "
       + "WHERE old IS NULL OR last_view > old) d GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3 "
       + upsertAdding("project_id, url, hour, slot", "visitors") + "), "
-      // Sessions: the stored row (before this commit's upsert) and what this commit adds to it.
-      + "sm AS MATERIALIZED (SELECT n.project_id, n.slot, o.started_at AS old_start, o.ended_at AS old_end, "
-      + "o.event_count AS old_events, LEAST(o.started_at, n.first_at) AS new_start, "
-      + "GREATEST(o.ended_at, n.last_at) AS new_end, coalesce(o.event_count, 0) + n.events AS new_events FROM "
-      + "(SELECT project_id, session_id, min(ts) AS first_at, max(ts) AS last_at, count(*) AS events, "
-      + "min(slot) AS slot FROM u GROUP BY 1, 2) n "
-      + "LEFT JOIN sessions o ON o.project_id = n.project_id AND o.id = n.session_id), "
+      // Sessions: what was counted of each (r) and its row now (s).
+      + "sm AS MATERIALIZED (SELECT s.project_id, s.id, 0::smallint AS slot, r.started_at AS old_start, "
+      + "r.ended_at AS old_end, r.event_count AS old_events, s.started_at AS new_start, s.ended_at AS new_end, "
+      + "s.event_count AS new_events FROM (SELECT DISTINCT project_id, session_id FROM u) n "
+      + "JOIN sessions s ON s.project_id = n.project_id AND s.id = n.session_id "
+      + "LEFT JOIN analytics_session_rolled r ON r.project_id = s.project_id AND r.session_id = s.id "
+      + "WHERE r.event_count IS DISTINCT FROM s.event_count OR r.started_at <> s.started_at "
+      + "OR r.ended_at <> s.ended_at), "
       + "session_hours AS (INSERT INTO analytics_hourly_sessions AS a (project_id, hour, slot, sessions, duration_ms, "
       + "bounces) SELECT project_id, hour, slot, sum(c), sum(ms), sum(b) FROM ("
       + "SELECT project_id, date_trunc('hour', old_start, 'UTC') AS hour, slot, -1 AS c, "
@@ -154,7 +166,12 @@ final class AnalyticsSql {
       + "UNION ALL SELECT project_id, date_trunc('hour', new_start, 'UTC'), slot, 1, "
       + millis("new_end - new_start") + ", (new_events = 1)::int FROM sm) d "
       + "GROUP BY 1, 2, 3 ORDER BY 1, 2 "
-      + upsertAdding("project_id, hour, slot", "sessions", "duration_ms", "bounces") + ") "
-      + "INSERT INTO analytics_visitor_hours (project_id, hour, visitor_id) "
-      + "SELECT DISTINCT project_id, hour, visitor_id FROM u ON CONFLICT DO NOTHING";
+      + upsertAdding("project_id, hour, slot", "sessions", "duration_ms", "bounces") + "), "
+      + "rolled AS (INSERT INTO analytics_session_rolled AS r (project_id, session_id, started_at, ended_at, "
+      + "event_count) SELECT project_id, id, new_start, new_end, new_events FROM sm ORDER BY 1, 2 "
+      + "ON CONFLICT (project_id, session_id) DO UPDATE SET started_at = excluded.started_at, "
+      + "ended_at = excluded.ended_at, event_count = excluded.event_count), "
+      + "visitor_hours AS (INSERT INTO analytics_visitor_hours (project_id, hour, visitor_id) "
+      + "SELECT DISTINCT project_id, hour, visitor_id FROM u ON CONFLICT DO NOTHING) "
+      + "SELECT count(*) AS commits FROM q";
 }

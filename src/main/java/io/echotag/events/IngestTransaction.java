@@ -114,8 +114,7 @@ final class IngestTransaction {
         results[i] = new StoredEvent(inputs.get(i).toJson(rows.sessionIds().get(k)), true);
       }
       statements.add(conn.preparedQuery(IngestSql.INSERT_EVENTS).execute(rows.events()));
-      // Before UPSERT_SESSIONS: the rollups read each session's stored row as it was before this commit.
-      statements.add(AnalyticsRollups.write(conn, rows.events()));
+      statements.add(AnalyticsRollups.queue(conn, rows.events()));
       statements.add(conn.preparedQuery(IngestSql.UPDATE_VISITORS).execute(rows.visitors()));
       statements.add(conn.preparedQuery(IngestSql.UPSERT_SESSIONS).execute(rows.sessions()));
       outbox = conn.preparedQuery(DeliverySql.ENQUEUE_FOR_EVENTS).execute(rows.outbox());

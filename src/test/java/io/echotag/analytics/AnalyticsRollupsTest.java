@@ -61,6 +61,14 @@ class AnalyticsRollupsTest {
     pool.shutdown();
     send(bKey, List.of(pageView("b-visitor", "2026-05-02T10:00:00.000Z", "https://b.example/secret"),
         event("purchase", "b-visitor", "2026-05-02T10:01:00.000Z", new JsonObject().put("revenue", 7))));
+    drainRollups();
+  }
+
+  /** The rollups fold queued commits in after them; any GET /v1/analytics from the rollups takes in the rest. */
+  static void drainRollups() {
+    Api.Response answer = admin.get("/v1/analytics?project_id=" + projectA);
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.header("X-Analytics-Source")).isEqualTo("rollups");
   }
 
   static List<JsonObject> randomEvents(int n) {
@@ -145,12 +153,34 @@ class AnalyticsRollupsTest {
   }
 
   @Test
+  @DisplayName("queued commits are folded in by the applier on its own, each once, and the queue empties")
+  void applierRunsByItself() {
+    Api.Response d = admin.post("/v1/projects", new JsonObject().put("name", "D"));
+    String projectD = d.json().getString("id");
+    for (int batch = 0; batch < 3; batch++) {
+      send(admin, List.of(
+          pageView("d" + batch, "2026-05-02T10:00:00.000Z", "https://d.example/").put("project_id", projectD),
+          event("purchase", "d" + batch, "2026-05-02T10:05:00.000Z", new JsonObject().put("revenue", 2))
+              .put("project_id", projectD)));
+    }
+    // No read of the analytics here: only the periodic applier can fold these commits in.
+    TestGateway.await("the applier to fold in project D's 6 events", 10_000, () -> gateway.count(
+        "SELECT coalesce(sum(events), 0) FROM analytics_hourly WHERE project_id = $1", projectD) == 6);
+    TestGateway.await("the queue to empty", 10_000, () -> gateway.count("SELECT count(*) FROM analytics_pending") == 0);
+    assertThat(gateway.count("SELECT coalesce(sum(sessions), 0) FROM analytics_hourly_sessions WHERE project_id = $1",
+        projectD)).isEqualTo(3);
+    assertThat(gateway.count("SELECT count(*) FROM analytics_visitor_hours WHERE project_id = $1", projectD))
+        .isEqualTo(3);
+  }
+
+  @Test
   @DisplayName("deleting a project removes its rollup rows; erasing a visitor removes the rows naming it")
   void deletion() {
     Api.Response c = admin.post("/v1/projects", new JsonObject().put("name", "C"));
     String projectC = c.json().getString("id");
     send(admin, List.of(pageView("c1", "2026-05-02T10:00:00.000Z", "https://c.example/").put("project_id", projectC),
         pageView("c2", "2026-05-02T10:00:00.000Z", "https://c.example/").put("project_id", projectC)));
+    drainRollups();
     // hourly type, hourly page, 2 visitor-hours, daily page, session hour, 2 page pairs, page last-view hour
     assertThat(rollupRows(projectC)).isEqualTo(1 + 1 + 2 + 1 + 1 + 2 + 1);
 
