@@ -35,12 +35,14 @@ final class IngestSql {
    * probe per visitor, in the order of the arrays (sorted by the caller, so concurrent commits lock
    * alike): the row lock inside the LATERAL subquery keeps the planner from turning this into a
    * hash join over the whole visitors table, which it prefers for small tables and which costs
-   * a sequential scan per commit.
+   * a sequential scan per commit. {@code NO KEY UPDATE}: commits on the same visitor still take
+   * turns, but rows that only reference a visitor (foreign keys, such as the analytics rollups'
+   * presence rows, take a key-share lock) are written without waiting for them.
    */
   static final String LOCK_VISITORS = "SELECT v.project_id, v.visitor_id, v.session_id, v.session_started_at, "
       + "v.session_last_at FROM unnest($1::text[], $2::text[]) AS u(project_id, visitor_id) "
       + "CROSS JOIN LATERAL (SELECT * FROM visitors x WHERE x.project_id = u.project_id "
-      + "AND x.visitor_id = u.visitor_id FOR UPDATE) AS v";
+      + "AND x.visitor_id = u.visitor_id FOR NO KEY UPDATE) AS v";
 
   static final String INSERT_EVENTS = "INSERT INTO events (project_id, id, event_type, visitor_id, session_id, data, "
       + "\"timestamp\", received_at) "
