@@ -12,7 +12,7 @@ import io.vertx.sqlclient.Tuple;
  *
  * <p>They are kept out of the ingest transaction, which only queues its new events' ids (one
  * row per commit, an outbox, so nothing is lost). {@link RollupVerticle} folds queued commits
- * in every {@link #INTERVAL_MS}, hundreds at a time, and a reader that must see every committed
+ * in every {@link #INTERVAL_MS}, up to {@link #BATCH} per transaction, and a reader that must see every committed
  * event ({@code GET /v1/analytics}) folds in what is left first ({@link #drain}). One applier
  * runs at a time, cluster-wide (an advisory lock), and deletes what it applied in the same
  * transaction: every event is counted exactly once.
@@ -21,7 +21,7 @@ public final class AnalyticsRollups {
   /** How often each node folds queued commits in. */
   public static final long INTERVAL_MS = 250;
   /** Queued commits per statement. */
-  static final int BATCH = 500;
+  static final int BATCH = 64;
 
   private AnalyticsRollups() {
   }
@@ -34,22 +34,29 @@ public final class AnalyticsRollups {
     return conn.preparedQuery(AnalyticsSql.QUEUE).execute(Tuple.of(events.getValue(0), events.getValue(1)));
   }
 
-  /** Folds in everything queued, waiting for an applier that is running; completes with the commits applied. */
+  /**
+   * Folds in everything queued, one batch per transaction, waiting for an applier that is
+   * running; completes with the commits applied.
+   */
   static Future<Long> drain(Pool pool) {
-    return pool.withTransaction(conn -> conn.query(AnalyticsSql.LOCK_APPLIER).execute()
-        .compose(locked -> applyAll(conn, 0)));
+    return batches(pool, AnalyticsSql.LOCK_APPLIER, 0);
   }
 
-  /** Folds in everything queued unless another applier is running (then 0). */
+  /** Like {@link #drain}, but stops as soon as another applier holds the lock. */
   static Future<Long> applyIfFree(Pool pool) {
-    return pool.withTransaction(conn -> conn.query(AnalyticsSql.TRY_LOCK_APPLIER).execute()
-        .compose(rows -> rows.iterator().next().getBoolean(0) ? applyAll(conn, 0) : Future.succeededFuture(0L)));
+    return batches(pool, AnalyticsSql.TRY_LOCK_APPLIER, 0);
   }
 
-  private static Future<Long> applyAll(SqlConnection conn, long appliedSoFar) {
-    return conn.preparedQuery(AnalyticsSql.APPLY_PENDING).execute(Tuple.of(BATCH)).compose(rows -> {
-      long applied = rows.iterator().next().getLong("commits");
-      return applied < BATCH ? Future.succeededFuture(appliedSoFar + applied) : applyAll(conn, appliedSoFar + applied);
-    });
+  private static Future<Long> batches(Pool pool, String lock, long appliedSoFar) {
+    return pool.withTransaction(conn -> conn.query(lock).execute().compose(rows -> {
+      Object locked = rows.iterator().next().getValue(0);
+      if (Boolean.FALSE.equals(locked)) {
+        return Future.succeededFuture(-1L);
+      }
+      return conn.preparedQuery(AnalyticsSql.APPLY_PENDING).execute(Tuple.of(BATCH))
+          .map(applied -> applied.iterator().next().getLong("commits"));
+    })).compose(applied -> applied == BATCH
+        ? batches(pool, lock, appliedSoFar + applied)
+        : Future.succeededFuture(appliedSoFar + Math.max(0, applied)));
   }
 }
