@@ -79,7 +79,7 @@ main() {
   revision="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   {
     echo "EchoTag analytics benchmark, $(date -u '+%F %T') UTC"
-    echo "machine: $(nproc) cpus, $(java -version 2>&1 | head -n 1); shared with other work while it ran"
+    echo "machine: $(nproc) cpus, $(java -version 2>&1 | head -n 1); load average at the end: $(cut -d " " -f 1-3 /proc/loadavg)"
     echo "gateway: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T')), revision $revision"
     echo "data: $EVENTS events over the last 30 days, $VISITORS visitors, sessions of 1-15 events, loaded through"
     echo "      POST /v1/events/batch ($BATCH_SIZE per request, $CONNECTIONS in flight); latency = one GET at a time,"

@@ -1,7 +1,7 @@
 package io.echotag.analytics;
 
 /**
- * The statements of {@code GET /v1/analytics} and of the rollups the ingest transaction writes.
+ * The statements of {@code GET /v1/analytics} and of its rollups (queued by the ingest, folded in by the applier).
  *
  * <p>Each read has two sources with the same output: the hourly rollups (used when every bucket
  * boundary is a whole UTC hour) and the events themselves (any other range, such as the day
