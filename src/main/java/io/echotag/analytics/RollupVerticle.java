@@ -16,6 +16,7 @@ public final class RollupVerticle extends VerticleBase {
 
   private final Services services;
   private boolean running;
+  private boolean failing;
 
   public RollupVerticle(Services services) {
     this.services = services;
@@ -32,8 +33,15 @@ public final class RollupVerticle extends VerticleBase {
       return;
     }
     running = true;
-    AnalyticsRollups.applyIfFree(services.pool())
-        .onFailure(e -> LOG.debug("Analytics rollups not applied this time: {}", e.toString()))
-        .onComplete(ar -> running = false);
+    AnalyticsRollups.applyIfFree(services.pool()).onComplete(ar -> {
+      running = false;
+      if (ar.failed() && !failing) {
+        // Once per outage or fault, not every pass: the queue keeps the commits until a pass succeeds.
+        LOG.warn("Analytics rollups could not be applied (queued commits wait): {}", ar.cause().toString());
+      } else if (ar.succeeded() && failing) {
+        LOG.info("Analytics rollups applied again");
+      }
+      failing = ar.failed();
+    });
   }
 }
