@@ -47,14 +47,21 @@ final class TriggerSql {
       + "FROM executions WHERE status = 'waiting' AND scheduled_for <= now() ORDER BY scheduled_for "
       + "LIMIT $1 FOR UPDATE SKIP LOCKED";
 
-  static final String EVENTS_BY_IDS = "SELECT project_id, id, event_type, visitor_id, session_id, data, \"timestamp\", "
-      + "received_at FROM events WHERE (project_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))";
+  /**
+   * One primary-key probe per id: {@code LIMIT 1} keeps the planner from flattening the
+   * {@code LATERAL} subquery into a hash join that reads the whole table (its pick while a table
+   * is small, and a sequential scan per engine pass).
+   */
+  static final String EVENTS_BY_IDS = "SELECT e.project_id, e.id, e.event_type, e.visitor_id, e.session_id, e.data, "
+      + "e.\"timestamp\", e.received_at FROM (SELECT DISTINCT p, i FROM unnest($1::text[], $2::text[]) AS x(p, i)) u "
+      + "CROSS JOIN LATERAL (SELECT * FROM events WHERE project_id = u.p AND id = u.i LIMIT 1) e";
 
+  /** Like {@link #EVENTS_BY_IDS}: a primary-key probe per visitor. */
   static final String VISITORS = "SELECT v.project_id, v.visitor_id, v.email, v.name, v.traits, v.event_count, "
       + "v.session_count, COALESCE((SELECT jsonb_agg(t.name ORDER BY t.name) FROM visitor_tags vt "
       + "JOIN tags t ON t.id = vt.tag_id WHERE vt.project_id = v.project_id AND vt.visitor_id = v.visitor_id), "
-      + "'[]'::jsonb) AS tags FROM visitors v "
-      + "WHERE (v.project_id, v.visitor_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))";
+      + "'[]'::jsonb) AS tags FROM (SELECT DISTINCT p, i FROM unnest($1::text[], $2::text[]) AS x(p, i)) u "
+      + "CROSS JOIN LATERAL (SELECT * FROM visitors WHERE project_id = u.p AND visitor_id = u.i LIMIT 1) v";
 
   /** The visitor's events after the triggering one, for {@code no_event} wait conditions. */
   static final String LATER_EVENTS = "SELECT project_id, id, event_type, visitor_id, session_id, data, \"timestamp\", "
