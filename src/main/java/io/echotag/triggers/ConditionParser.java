@@ -103,7 +103,7 @@ final class ConditionParser {
     @SuppressWarnings("unchecked")
     Predicate<Object>[] all = tests.toArray(Predicate[]::new);
     return ctx -> {
-      Object actual = path.resolve(ctx.root(path.root()));
+      Object actual = ctx.value(path);
       for (Predicate<Object> test : all) {
         if (!test.test(actual)) {
           return false;

@@ -33,10 +33,17 @@ final class FieldPath {
 
   private final Root root;
   private final String[] keys;
+  private final String key;
 
   private FieldPath(Root root, String[] keys) {
     this.root = root;
     this.keys = keys;
+    this.key = root.name() + '\u0000' + String.join("\u0000", keys);
+  }
+
+  /** Equal for equal paths (root and keys), whichever condition they come from. */
+  String key() {
+    return key;
   }
 
   /**

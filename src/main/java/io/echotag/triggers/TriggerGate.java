@@ -99,7 +99,7 @@ public final class TriggerGate implements TriggerFilter {
     if (active == null) {
       return true;
     }
-    JsonObject json = null;
+    EvalContext context = null;
     for (Gated gated : active.triggers()) {
       Trigger trigger = gated.trigger();
       if (!trigger.active() || trigger.id().equals(sourceTriggerId)
@@ -109,10 +109,11 @@ public final class TriggerGate implements TriggerFilter {
       if (!gated.eventOnly()) {
         return true;
       }
-      if (json == null) {
-        json = event.get();
+      if (context == null) {
+        // One context for all of the event's triggers: each field is read once.
+        context = new EvalContext(event.get(), null);
       }
-      if (trigger.conditions().matches(new EvalContext(json, null))) {
+      if (trigger.conditions().matches(context)) {
         return true;
       }
     }
