@@ -36,27 +36,25 @@ public final class AnalyticsRollups {
 
   /**
    * Folds in everything queued, one batch per transaction, waiting for an applier that is
-   * running; completes with the commits applied.
+   * running.
    */
-  static Future<Long> drain(Pool pool) {
-    return batches(pool, AnalyticsSql.LOCK_APPLIER, 0);
+  static Future<Void> drain(Pool pool) {
+    return batches(pool, AnalyticsSql.LOCK_APPLIER);
   }
 
   /** Like {@link #drain}, but stops as soon as another applier holds the lock. */
-  static Future<Long> applyIfFree(Pool pool) {
-    return batches(pool, AnalyticsSql.TRY_LOCK_APPLIER, 0);
+  static Future<Void> applyIfFree(Pool pool) {
+    return batches(pool, AnalyticsSql.TRY_LOCK_APPLIER);
   }
 
-  private static Future<Long> batches(Pool pool, String lock, long appliedSoFar) {
+  private static Future<Void> batches(Pool pool, String lock) {
     return pool.withTransaction(conn -> conn.query(lock).execute().compose(rows -> {
-      Object locked = rows.iterator().next().getValue(0);
-      if (Boolean.FALSE.equals(locked)) {
-        return Future.succeededFuture(-1L);
+      if (Boolean.FALSE.equals(rows.iterator().next().getValue(0))) {
+        // TRY_LOCK_APPLIER: another applier is at it.
+        return Future.succeededFuture(false);
       }
       return conn.preparedQuery(AnalyticsSql.APPLY_PENDING).execute(Tuple.of(BATCH))
-          .map(applied -> applied.iterator().next().getLong("commits"));
-    })).compose(applied -> applied == BATCH
-        ? batches(pool, lock, appliedSoFar + applied)
-        : Future.succeededFuture(appliedSoFar + Math.max(0, applied)));
+          .map(applied -> applied.iterator().next().getLong("commits") == BATCH);
+    })).compose(full -> full ? batches(pool, lock) : Future.succeededFuture());
   }
 }

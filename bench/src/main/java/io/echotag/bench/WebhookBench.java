@@ -124,17 +124,7 @@ public final class WebhookBench {
         options.warmupSeconds(), options.durationSeconds());
     // The warm-up runs on its own schedule and its deliveries drain before the measured seconds
     // start: they measure the steady state at this rate, not the catching up after a JIT-cold start.
-    long warmOk = 0;
-    if (options.warmupSeconds() > 0) {
-      OpenLoopSender.Result warm = send(vertx, sink, options.withSchedule(options.warmupSeconds(), 0));
-      long warmSent = warm.ok();
-      warmOk = warmSent;
-      System.out.printf("latency phase: warm-up done (%d acknowledged 2xx, max send lag %.1f ms), waiting for"
-          + " its deliveries%n", warmSent, warm.maxLagNanos() / 1e6);
-      awaitDeliveries("warm-up", () -> sink.latencyPhaseReceived() >= warmSent,
-          () -> sink.latencyPhaseReceived() + " of " + warmSent,
-          System.nanoTime() + TimeUnit.SECONDS.toNanos(options.drainTimeoutSeconds()));
-    }
+    long warmOk = options.warmupSeconds() > 0 ? warmUp(vertx, sink) : 0;
     OpenLoopSender.Result sent = send(vertx, sink, options.withSchedule(0, options.durationSeconds()));
     long expected = warmOk + sent.ok();
     System.out.printf("latency phase: sending done (%d acknowledged 2xx, %d of them in the"
@@ -147,6 +137,17 @@ public final class WebhookBench {
         () -> sink.latencyPhaseReceived() + " of " + expected,
         System.nanoTime() + TimeUnit.SECONDS.toNanos(options.drainTimeoutSeconds()));
     return new Latency(sent, sink.latency());
+  }
+
+  /** The warm-up schedule, then the wait for its deliveries; the number of events it had acknowledged. */
+  private long warmUp(Vertx vertx, WebhookSink sink) throws Exception {
+    OpenLoopSender.Result warm = send(vertx, sink, options.withSchedule(options.warmupSeconds(), 0));
+    long ok = warm.ok();
+    System.out.printf("latency phase: warm-up done (%d acknowledged 2xx), waiting for its deliveries%n", ok);
+    awaitDeliveries("warm-up", () -> sink.latencyPhaseReceived() >= ok,
+        () -> sink.latencyPhaseReceived() + " of " + ok,
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(options.drainTimeoutSeconds()));
+    return ok;
   }
 
   /** Runs one open-loop schedule and returns what it sent. */
