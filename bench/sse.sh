@@ -13,7 +13,8 @@
 #   BENCH_ADDRESSES=4         source addresses 127.0.0.2 .. (2,500 connections each by default)
 #   BENCH_RATE=5              events tracked per second (each reaches every subscriber)
 #   BENCH_DURATION=30         measured seconds
-#   BENCH_WARMUP=10           seconds of events with the subscribers open, not measured
+#   BENCH_WARMUP=40           seconds of events with the subscribers open, not measured (JIT warm-up)
+#   BENCH_JAVA_OPTS="..."     JVM options for the bench's JVM (e.g. a profiler agent)
 #   BENCH_REBUILD=1           rebuild the gateway jar even when it exists
 #   ECHOTAG_JAR=path          benchmark this gateway jar instead of target/echotag.jar
 #   GATEWAY_JAVA_OPTS="..."   JVM options for the gateway (e.g. -Xmx1g)
@@ -27,7 +28,7 @@ SUBSCRIBERS="${BENCH_SUBSCRIBERS:-10000}"
 ADDRESSES="${BENCH_ADDRESSES:-4}"
 RATE="${BENCH_RATE:-5}"
 DURATION="${BENCH_DURATION:-30}"
-WARMUP="${BENCH_WARMUP:-10}"
+WARMUP="${BENCH_WARMUP:-40}"
 GATEWAY_JAR="${ECHOTAG_JAR:-$ROOT/target/echotag.jar}"
 BENCH_JAR="$BENCH_DIR/target/echotag-bench.jar"
 START_TIMEOUT_S=120
@@ -69,7 +70,8 @@ main() {
 
   log "SseBench: $SUBSCRIBERS subscribers over $ADDRESSES addresses, $RATE events/s, ${WARMUP}s warm-up + ${DURATION}s"
   local status=0
-  java -cp "$BENCH_JAR" io.echotag.bench.SseBench --url "http://127.0.0.1:$GATEWAY_PORT" --key "$API_KEY" \
+  # shellcheck disable=SC2086
+  java ${BENCH_JAVA_OPTS:-} -cp "$BENCH_JAR" io.echotag.bench.SseBench --url "http://127.0.0.1:$GATEWAY_PORT" --key "$API_KEY" \
     --gateway-pid "$GATEWAY_PID" --subscribers "$SUBSCRIBERS" --addresses "$ADDRESSES" --rate "$RATE" \
     --duration "$DURATION" --warmup "$WARMUP" >"$WORK/bench.out" 2>"$WORK/bench.err" &
   BENCH_PID=$!

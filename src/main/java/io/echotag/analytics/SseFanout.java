@@ -1,13 +1,17 @@
 package io.echotag.analytics;
 
 import io.echotag.bus.Addresses;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,7 +51,7 @@ final class SseFanout {
         // This loop is behind by more than an interval: a newer snapshot is already queued.
         return;
       }
-      Buffer frame = Buffer.buffer(RealtimeCodec.frame(position.id(), "snapshot", message.body().encode()));
+      Buffer frame = shared(RealtimeCodec.frame(position.id(), "snapshot", message.body().encode()));
       for (SseStream stream : streams.toArray(SseStream[]::new)) {
         stream.sendSnapshot(frame, published);
       }
@@ -65,7 +69,7 @@ final class SseFanout {
         Buffer frame = null;
         for (SseStream stream : targets) {
           if (stream.wants(seq, type)) {
-            frame = frame != null ? frame : Buffer.buffer(event.getString("frame"));
+            frame = frame != null ? frame : shared(event.getString("frame"));
             stream.send(frame, 0);
           }
         }
@@ -108,6 +112,17 @@ final class SseFanout {
     stream.caughtUpTo(head.seq());
     JsonObject snapshot = RealtimeCodec.snapshot(hub.snapshot(projectId));
     stream.send(Buffer.buffer(RealtimeCodec.frame(position, "snapshot", snapshot.encode())), 0);
+  }
+
+  /**
+   * A frame written to many sockets, in off-heap memory: Netty writes it as it is, where a heap
+   * buffer would be copied off-heap once per socket. Freed by the garbage collector with its
+   * {@link ByteBuffer}.
+   */
+  private static Buffer shared(String frame) {
+    byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(direct));
   }
 
   void leave(SseStream stream) {

@@ -49,7 +49,12 @@ public final class HttpVerticle extends VerticleBase {
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(services.config().http().host())
-        .setCompressionSupported(true)
+        // No response compression and no WebSocket extensions: every handler in the pipeline is
+        // paid on every write, and a realtime fan-out writes to thousands of sockets at once
+        // (compression belongs in the reverse proxy in front).
+        .setCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setTcpNoDelay(true));
     // Port 0 would give every instance a port of its own (and clients would find only the first):
     // a negative port makes Vert.x pick one random port that all instances share.
