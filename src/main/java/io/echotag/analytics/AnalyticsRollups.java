@@ -19,9 +19,9 @@ import io.vertx.sqlclient.Tuple;
  */
 public final class AnalyticsRollups {
   /** How often each node folds queued commits in. */
-  public static final long INTERVAL_MS = 250;
+  public static final long INTERVAL_MS = 1000;
   /** Queued commits per statement. */
-  static final int BATCH = 64;
+  static final int BATCH = 256;
 
   private AnalyticsRollups() {
   }
