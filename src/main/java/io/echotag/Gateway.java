@@ -21,6 +21,7 @@ import io.echotag.projects.ProjectCache;
 import io.echotag.webhooks.Breakers;
 import io.echotag.triggers.TriggerGate;
 import io.echotag.triggers.TriggerVerticle;
+import io.echotag.webhooks.DeliveryHandOver;
 import io.echotag.webhooks.DeliveryVerticle;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -103,6 +104,7 @@ public final class Gateway {
           new KeyCache(pool, cacheTtl), new ProjectCache(pool, cacheTtl),
           new RateLimiter(config.rateLimit().requestsPerSecond(), config.rateLimit().burst()),
           new Failures(config.retryAfterSeconds()), new Breakers(vertx, config.delivery(), registry),
+          new DeliveryHandOver(vertx, pool, config.delivery()),
           new TriggerGate(vertx, pool), new AtomicInteger());
 
       await(Bootstrap.ensure(vertx, pool, config));

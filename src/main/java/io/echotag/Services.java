@@ -8,6 +8,7 @@ import io.echotag.keys.KeyCache;
 import io.echotag.metrics.Meters;
 import io.echotag.projects.ProjectCache;
 import io.echotag.webhooks.Breakers;
+import io.echotag.webhooks.DeliveryHandOver;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 
@@ -27,6 +28,7 @@ public record Services(
     RateLimiter rateLimiter,
     Failures failures,
     Breakers breakers,
+    DeliveryHandOver deliveryHandOver,
     TriggerFilter triggerFilter,
     AtomicInteger httpPort) {
 }

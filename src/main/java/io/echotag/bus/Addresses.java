@@ -27,15 +27,13 @@ public final class Addresses {
    */
   public static final String EVENTS = "echotag.events";
 
-  /** Published when new deliveries are due (no body), cluster-wide; read by every delivery verticle. */
-  public static final String DELIVERIES_WAKE = "echotag.deliveries.wake";
-
   /**
-   * Sent (local only, as a request) by the ingest buffer after a commit that queued deliveries:
-   * a JSON array of their ids; the local delivery verticle claims them at once and answers. When
-   * nobody answers (delivery off on this node), the ingest publishes {@link #DELIVERIES_WAKE}.
+   * Published (no body), cluster-wide, when deliveries are due that no engine holds: written by an
+   * ingest with no delivery engine on its node, given back by an engine, queued by a trigger
+   * action or a manual retry; read by every delivery verticle, whose sweep claims them. (An
+   * ingest hands its deliveries to its own node's engine directly, not over the bus.)
    */
-  public static final String DELIVERIES_READY = "echotag.deliveries.ready";
+  public static final String DELIVERIES_WAKE = "echotag.deliveries.wake";
 
   /** Published when an ingest commit wrote trigger work (no body), cluster-wide; read by every trigger verticle. */
   public static final String TRIGGERS_WAKE = "echotag.triggers.wake";

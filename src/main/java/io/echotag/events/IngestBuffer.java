@@ -9,11 +9,11 @@ import io.echotag.db.Database;
 import io.echotag.http.ApiError;
 import io.echotag.metrics.Meters;
 import io.echotag.projects.Project;
+import io.echotag.webhooks.DeliveryHandOver;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -32,7 +32,8 @@ import java.util.List;
 /**
  * Group commit for one event loop. Requests queue their validated events; a flush takes up to
  * {@code ingest.max_batch} events as soon as that many wait, or after {@code ingest.linger_ms},
- * and commits them in one transaction ({@link IngestTransaction}). Only then is each request
+ * and commits them in one transaction ({@link IngestTransaction}). Only then are the batch's
+ * deliveries handed to this node's delivery engine ({@link DeliveryHandOver}), each request
  * answered, and the committed events published on {@link Addresses#EVENTS}. At most
  * {@code ingest.max_in_flight} transactions run at once per loop; the rest wait in the queue.
  *
@@ -41,7 +42,6 @@ import java.util.List;
 public final class IngestBuffer {
   private static final Logger LOG = LoggerFactory.getLogger(IngestBuffer.class);
   static final int DEADLOCK_RETRIES = 3;
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000);
 
   private record Pending(List<EventInput> events, Promise<List<StoredEvent>> promise) {
   }
@@ -53,9 +53,12 @@ public final class IngestBuffer {
   private final Meters meters;
   private final IngestTransaction transaction;
   private final TriggerFilter triggerFilter;
+  private final DeliveryHandOver deliveries;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int queuedEvents;
   private int inFlight;
+  /** Hand-overs not yet done (a refused one is given back first): {@link #close()} waits for them too. */
+  private int handingOver;
   private long timer = -1;
   private Promise<Void> drained;
 
@@ -65,7 +68,8 @@ public final class IngestBuffer {
     this.config = services.config().ingest();
     this.retryAfterSeconds = services.config().retryAfterSeconds();
     this.meters = services.meters();
-    this.transaction = new IngestTransaction(config.idempotencyWindowDays());
+    this.deliveries = services.deliveryHandOver();
+    this.transaction = new IngestTransaction(config.idempotencyWindowDays(), deliveries);
     this.triggerFilter = services.triggerFilter();
   }
 
@@ -155,6 +159,8 @@ public final class IngestBuffer {
   }
 
   private void answer(List<Pending> batch, IngestTransaction.Committed committed) {
+    // First, as the webhook latency runs from here: the engine starts sending at once.
+    handOver(committed.deliveries());
     List<StoredEvent> stored = committed.events();
     JsonArray created = new JsonArray();
     int offset = 0;
@@ -174,14 +180,17 @@ public final class IngestBuffer {
       // This node's news only: what must happen elsewhere is in the database (see Addresses).
       vertx.eventBus().publish(Addresses.EVENTS, created, Addresses.localOnly());
     }
-    if (!committed.deliveryIds().isEmpty()) {
-      // Delivery fast path: this node's delivery engine claims them by id at once; if it is off, the wake.
-      vertx.eventBus().request(Addresses.DELIVERIES_READY, new JsonArray(committed.deliveryIds()), LOCAL)
-          .onFailure(e -> vertx.eventBus().publish(Addresses.DELIVERIES_WAKE, null));
-    }
     if (committed.triggerWork() > 0) {
       vertx.eventBus().publish(Addresses.TRIGGERS_WAKE, null);
     }
+  }
+
+  private void handOver(DeliveryHandOver.Queued queued) {
+    handingOver++;
+    deliveries.handOver(queued).onComplete(ar -> {
+      handingOver--;
+      checkDrained();
+    });
   }
 
   private Throwable toApiError(Throwable failure, int events) {
@@ -196,7 +205,7 @@ public final class IngestBuffer {
   }
 
   private void checkDrained() {
-    if (drained != null && queue.isEmpty() && inFlight == 0) {
+    if (drained != null && queue.isEmpty() && inFlight == 0 && handingOver == 0) {
       drained.tryComplete();
     }
   }

@@ -3,7 +3,7 @@ package io.echotag.events;
 import io.echotag.analytics.AnalyticsRollups;
 import io.echotag.common.Ids;
 import io.echotag.common.Times;
-import io.echotag.webhooks.DeliverySql;
+import io.echotag.webhooks.DeliveryHandOver;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -31,6 +31,8 @@ import java.util.TreeMap;
  *   upsert: they read each session's stored row), update visitors, upsert sessions, write the
  *   webhook and trigger outboxes, read the first events of repeated keys; {@code COMMIT}.</li>
  * </ol>
+ * The webhook outbox is written leased to this node's delivery engine when one runs, and read
+ * back ready to send ({@link DeliveryHandOver#enqueue}).
  * Each step is one statement over arrays. Every statement's future is awaited, not only the
  * {@code COMMIT}'s: PostgreSQL answers {@code COMMIT} of a failed transaction with a rollback,
  * not an error, so success means every statement succeeded.
@@ -39,13 +41,15 @@ final class IngestTransaction {
   private static final char SEP = '\u0000';
 
   private final int idempotencyWindowDays;
+  private final DeliveryHandOver deliveries;
 
-  IngestTransaction(int idempotencyWindowDays) {
+  IngestTransaction(int idempotencyWindowDays, DeliveryHandOver deliveries) {
     this.idempotencyWindowDays = idempotencyWindowDays;
+    this.deliveries = deliveries;
   }
 
-  /** What one commit did: per input (in order) the stored or earlier event, and the ids of the deliveries it queued. */
-  record Committed(List<StoredEvent> events, List<String> deliveryIds, int triggerWork) {
+  /** What one commit did: per input (in order) the stored or earlier event, the deliveries it queued, the trigger work rows. */
+  record Committed(List<StoredEvent> events, DeliveryHandOver.Queued deliveries, int triggerWork) {
   }
 
   /**
@@ -87,7 +91,7 @@ final class IngestTransaction {
               results[i] = new StoredEvent(results[aliasOf[i]].event(), false);
             }
           }
-          return new Committed(List.of(results), committed.deliveryIds(), committed.triggerWork());
+          return new Committed(List.of(results), committed.deliveries(), committed.triggerWork());
         });
   }
 
@@ -104,7 +108,7 @@ final class IngestTransaction {
     }
     List<Future<?>> statements = new ArrayList<>();
     statements.add(answerRepeats(conn, inputs, keyed, claimed, results));
-    Future<RowSet<Row>> outbox = null;
+    Future<DeliveryHandOver.Queued> outbox = Future.succeededFuture(DeliveryHandOver.none());
     Future<RowSet<Row>> work = null;
     if (!fresh.isEmpty()) {
       IngestRows rows = IngestRows.build(inputs, byVisitor(inputs, fresh), states, () -> Ids.next("ses"),
@@ -117,7 +121,7 @@ final class IngestTransaction {
       statements.add(AnalyticsRollups.queue(conn, rows.events()));
       statements.add(conn.preparedQuery(IngestSql.UPDATE_VISITORS).execute(rows.visitors()));
       statements.add(conn.preparedQuery(IngestSql.UPSERT_SESSIONS).execute(rows.sessions()));
-      outbox = conn.preparedQuery(DeliverySql.ENQUEUE_FOR_EVENTS).execute(rows.outbox());
+      outbox = deliveries.enqueue(conn, rows.outbox());
       statements.add(outbox);
       if (rows.triggerWork() != null) {
         work = conn.preparedQuery(IngestSql.ENQUEUE_TRIGGER_WORK).execute(rows.triggerWork());
@@ -125,23 +129,11 @@ final class IngestTransaction {
       }
     }
     statements.add(conn.query("COMMIT").execute());
-    Future<RowSet<Row>> queued = outbox;
+    Future<DeliveryHandOver.Queued> queued = outbox;
     Future<RowSet<Row>> triggered = work;
     return Future.all(statements)
-        .map(ok -> new Committed(Arrays.asList(results), deliveryIds(queued),
+        .map(ok -> new Committed(Arrays.asList(results), queued.result(),
             triggered == null ? 0 : triggered.result().rowCount()));
-  }
-
-  // delivery fast path: the ids RETURNING from DeliverySql.ENQUEUE_FOR_EVENTS, handed to the local DeliveryVerticle
-  private static List<String> deliveryIds(Future<RowSet<Row>> queued) {
-    if (queued == null || queued.result().rowCount() == 0) {
-      return List.of();
-    }
-    List<String> ids = new ArrayList<>(queued.result().rowCount());
-    for (Row row : queued.result()) {
-      ids.add(row.getString(0));
-    }
-    return ids;
   }
 
   private Future<Set<String>> claim(SqlConnection conn, List<EventInput> inputs, List<Integer> keyed) {

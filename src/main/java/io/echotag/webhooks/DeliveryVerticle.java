@@ -11,9 +11,7 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -22,12 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,50 +31,49 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The delivery engine. Claims due deliveries from PostgreSQL under a lease ({@code FOR UPDATE
- * SKIP LOCKED}, so replicas share the work and a crashed node's leases expire), sends each
- * behind its endpoint's circuit breaker, records every attempt, and schedules retries.
+ * The delivery engine. Sends deliveries leased to this node behind their endpoint's circuit
+ * breaker, records every attempt, and schedules retries. Every delivery it holds is leased to it
+ * in PostgreSQL (so replicas share the work and a crashed node's leases expire).
  *
- * <p>Two ways in: the <b>fast path</b> — the ingest on this node sends the ids of the deliveries
- * it just committed to {@link Addresses#DELIVERIES_READY}, and they are claimed by primary key at
- * once — and the <b>sweep</b>, woken by {@link Addresses#DELIVERIES_WAKE} and by a timer, for
- * retries, other nodes' work and whatever the bus lost. Claimed deliveries wait in a queue per
- * endpoint; at most {@code per_endpoint_in_flight} requests per endpoint (one while its circuit
- * is half-open) and {@code max_in_flight} deliveries overall are under way. A saturated endpoint
- * or an open circuit is left out of the sweep, so a hung receiver never holds back a healthy
- * one. Attempts are written in batches ({@link AttemptRecorder}).
+ * <p>Two ways in: the <b>hand-over</b> — the ingest on this node writes its new deliveries already
+ * leased to this engine and hands them over after COMMIT ({@link DeliveryHandOver}), with no claim
+ * statement — and the <b>sweep</b>, which claims due rows ({@code FOR UPDATE SKIP LOCKED}), woken
+ * by {@link Addresses#DELIVERIES_WAKE} and by a timer, for retries, other nodes' work, given-back
+ * deliveries and whatever a crash left.
+ *
+ * <p>Held deliveries wait in a queue per endpoint ({@link DeliveryQueues}); at most
+ * {@code per_endpoint_in_flight} requests per endpoint (one while its circuit is half-open) and
+ * {@code max_in_flight} deliveries overall are under way (sent or being recorded). The sweep claims
+ * only while fewer than {@code max_in_flight} are held (queues beyond an endpoint's own cap not
+ * counted) and leaves saturated endpoints and open circuits out, so a hung receiver never holds
+ * back a healthy one. Hand-overs beyond the hold limits ({@link DeliveryQueues#HELD_MAX_MULTIPLE}),
+ * or to an endpoint whose circuit is open, are given back to the table at once (the sweep takes
+ * them later), never dropped. Attempts are written in batches ({@link AttemptRecorder}).
  */
 public final class DeliveryVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
   static final long STOP_WAIT_MS = 15_000;
   static final long POSTPONE_MAX_MS = 1_000;
-  /** Fast-path ids kept while there is no room to claim them; beyond this the sweep finds them. */
-  static final int READY_MAX_MULTIPLE = 16;
 
   private final Services services;
   private final Breakers breakers;
   private final String owner;
-  /** Per endpoint: claimed deliveries not yet answered (queued or being sent). */
-  private final Map<String, Integer> perEndpoint = new HashMap<>();
-  /** Per endpoint: requests under way. */
-  private final Map<String, Integer> sendingTo = new HashMap<>();
-  private final Map<String, ArrayDeque<ClaimedDelivery>> queues = new LinkedHashMap<>();
-  /** Ids of every claimed delivery until its attempt is recorded. */
-  private final Set<String> held = new HashSet<>();
   private final AtomicLong pending = new AtomicLong();
   private final Map<String, Counter> attemptCounters = new HashMap<>();
-  private List<String> ready = new ArrayList<>();
   private Pool pool;
+  private DeliveryHandOver.Engine attachment;
+  private DeliveryQueues queues;
   private DeliverySender sender;
   private AttemptRecorder recorder;
   private Timer attemptDuration;
   private boolean polling;
   private boolean pollAgain;
-  private boolean claimingReady;
   private boolean dispatching;
   private boolean dispatchAgain;
   /** Due work may be left in the table (a claim was cut by room or busy endpoints): sweep again when a delivery ends. */
   private boolean backlog = true;
+  /** A sweep is set for when an open circuit that hand-overs were given back for lets a probe through. */
+  private boolean circuitWakeSet;
   private boolean stopping;
   private Promise<Void> idle;
 
@@ -93,6 +87,8 @@ public final class DeliveryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = services.pool();
+    queues = new DeliveryQueues(services.config().delivery().maxInFlight(),
+        services.config().delivery().perEndpointInFlight());
     sender = new DeliverySender(vertx, services.config().webhooks(), services.config().webhooks().timeoutMs(),
         services.config().delivery().maxInFlight());
     recorder = new AttemptRecorder(vertx, pool, owner);
@@ -101,10 +97,10 @@ public final class DeliveryVerticle extends VerticleBase {
     Gauge.builder("echotag.webhook.deliveries.pending", pending, AtomicLong::get)
         .description("Deliveries waiting for an attempt (pending or retrying)").register(services.registry());
     vertx.eventBus().consumer(Addresses.DELIVERIES_WAKE, message -> poll());
-    vertx.eventBus().<JsonArray>localConsumer(Addresses.DELIVERIES_READY, this::onReady);
     vertx.setPeriodic(services.config().delivery().pollIntervalMs(), id -> poll());
     vertx.setPeriodic(5_000, id -> pool.query(DeliverySql.PENDING).execute()
         .onSuccess(rows -> pending.set(rows.iterator().next().getLong(0))));
+    attachment = services.deliveryHandOver().attach(owner, context, this::takeHandedOver);
     poll();
     return Future.succeededFuture();
   }
@@ -112,10 +108,10 @@ public final class DeliveryVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    // Queued deliveries were not sent: their leases are given back below.
-    queues.values().forEach(queue -> queue.forEach(this::dropQueued));
-    queues.clear();
-    ready.clear();
+    // Hand-overs from now on are refused (and given back by the ingest); what was accepted and
+    // queued was not sent: every lease of this owner is given back below.
+    services.deliveryHandOver().detach(attachment);
+    queues.dropQueued();
     idle = Promise.promise();
     checkIdle();
     return idle.future()
@@ -126,63 +122,46 @@ public final class DeliveryVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  /** The fast path: ids of deliveries this node's ingest just committed. Answered at once (the sender needs to know someone listens). */
-  private void onReady(Message<JsonArray> message) {
-    if (stopping) {
-      message.fail(503, "stopping");
-      return;
-    }
-    message.reply(null);
-    int max = READY_MAX_MULTIPLE * services.config().delivery().maxInFlight();
-    for (Object id : message.body()) {
-      if (ready.size() >= max) {
-        backlog = true;
-        break;
+  /**
+   * Deliveries this node's ingest wrote leased to this engine: held like claimed ones, except
+   * those to an endpoint whose circuit is open (no attempt is spent) or beyond the hold limits,
+   * which are given back for the sweep.
+   */
+  private void takeHandedOver(List<ClaimedDelivery> deliveries) {
+    Set<String> waiting = new HashSet<>(breakers.waitingEndpoints(queues.sendingTo()));
+    List<String> back = new ArrayList<>();
+    boolean circuitOpen = false;
+    for (ClaimedDelivery delivery : deliveries) {
+      if (waiting.contains(delivery.endpoint())) {
+        circuitOpen = true;
+        back.add(delivery.id());
+      } else if (queues.mayHold(delivery.endpoint())) {
+        queues.hold(delivery);
+      } else {
+        back.add(delivery.id());
       }
-      ready.add((String) id);
     }
-    claimReady();
+    dispatch();
+    if (!back.isEmpty()) {
+      backlog = true;
+      Future<Void> given = services.deliveryHandOver().giveBack(owner, back);
+      if (circuitOpen && !circuitWakeSet) {
+        circuitWakeSet = true;
+        given.onComplete(ar -> sweepWhenHalfOpen());
+      }
+    }
   }
 
-  private int room() {
-    return services.config().delivery().maxInFlight() - held.size();
-  }
-
-  private void claimReady() {
-    if (stopping || claimingReady || ready.isEmpty()) {
-      return;
-    }
-    int room = room();
-    if (room <= 0) {
-      return;
-    }
-    List<String> ids = ready;
-    ready = new ArrayList<>();
-    claimingReady = true;
-    String[] busy = busyEndpoints();
-    pool.preparedQuery(DeliverySql.CLAIM_IDS)
-        .execute(Tuple.of(owner, room, busy, services.config().delivery().leaseSeconds(),
-            ids.toArray(String[]::new)))
-        .onComplete(ar -> {
-          claimingReady = false;
-          if (ar.succeeded()) {
-            int claimed = take(ar.result());
-            if (claimed < ids.size() && busy.length > 0) {
-              // Some belong to a saturated endpoint (or a waiting circuit): the sweep takes them when it has room.
-              backlog = true;
-            }
-            if (claimed == room && ids.size() > room) {
-              // No room for the rest now: back in line (if still there, the sweep finds them).
-              List<String> rest = ready;
-              ready = new ArrayList<>(ids.subList(room, ids.size()));
-              ready.addAll(rest);
-            }
-          } else {
-            backlog = true;
-            LOG.debug("Claiming ready deliveries failed (the sweep will find them): {}", ar.cause().toString());
-          }
-          claimReady();
-        });
+  /**
+   * One sweep when the circuit may be half-open, however many hand-overs were given back meanwhile
+   * (one timer each would each run a claim); circuits still open then wait for the periodic sweep.
+   */
+  private void sweepWhenHalfOpen() {
+    vertx.setTimer(breakers.resetMillis() + 1, id -> {
+      circuitWakeSet = false;
+      backlog = true;
+      poll();
+    });
   }
 
   private void poll() {
@@ -193,7 +172,7 @@ public final class DeliveryVerticle extends VerticleBase {
       pollAgain = true;
       return;
     }
-    int room = Math.min(room(), services.config().delivery().batchSize());
+    int room = Math.min(queues.room(), services.config().delivery().batchSize());
     if (room <= 0) {
       return;
     }
@@ -218,28 +197,22 @@ public final class DeliveryVerticle extends VerticleBase {
         });
   }
 
-  /** Queues claimed deliveries per endpoint and starts what may start; returns how many rows came back. */
+  /** Holds claimed deliveries and starts what may start; returns how many rows came back. */
   private int take(RowSet<Row> rows) {
     int claimed = 0;
     for (Row row : rows) {
       claimed++;
-      ClaimedDelivery delivery = ClaimedDelivery.from(row);
-      // Back because its lease ran out while this node still holds it (a request may outlast
-      // lease_seconds): the claim has renewed the lease. Sending it again would send it twice,
-      // and the older attempt's late result would overwrite the newer one's.
-      if (stopping || !held.add(delivery.id())) {
-        continue;
+      if (!stopping) {
+        queues.hold(ClaimedDelivery.from(row));
       }
-      perEndpoint.merge(delivery.endpoint(), 1, Integer::sum);
-      queues.computeIfAbsent(delivery.endpoint(), k -> new ArrayDeque<>()).add(delivery);
     }
     dispatch();
     return claimed;
   }
 
   /**
-   * Starts queued deliveries while their endpoint has room. Re-entrant calls (an attempt that
-   * ends at once, e.g. refused by an open circuit) only ask for another round.
+   * Starts queued deliveries while their endpoint and the node have room. Re-entrant calls (an
+   * attempt that ends at once, e.g. refused by an open circuit) only ask for another round.
    */
   private void dispatch() {
     if (dispatching) {
@@ -258,42 +231,18 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private void dispatchRound() {
-    for (Iterator<Map.Entry<String, ArrayDeque<ClaimedDelivery>>> it = queues.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, ArrayDeque<ClaimedDelivery>> entry = it.next();
-      String endpoint = entry.getKey();
-      int cap = breakers.isHalfOpen(endpoint) ? 1 : services.config().delivery().perEndpointInFlight();
-      ArrayDeque<ClaimedDelivery> queue = entry.getValue();
-      while (!queue.isEmpty() && sendingTo.getOrDefault(endpoint, 0) < cap) {
-        deliver(queue.poll());
-      }
-      if (queue.isEmpty()) {
-        it.remove();
-      }
-    }
+    queues.startable(breakers::isHalfOpen).forEach(this::deliver);
   }
 
   private String[] busyEndpoints() {
-    Set<String> busy = new HashSet<>();
-    perEndpoint.forEach((endpoint, count) -> {
-      if (count >= services.config().delivery().perEndpointInFlight()) {
-        busy.add(endpoint);
-      }
-    });
-    busy.addAll(breakers.waitingEndpoints(sendingTo));
+    Set<String> busy = queues.saturated();
+    busy.addAll(breakers.waitingEndpoints(queues.sendingTo()));
     return busy.toArray(String[]::new);
   }
 
-  private void dropQueued(ClaimedDelivery delivery) {
-    held.remove(delivery.id());
-    perEndpoint.computeIfPresent(delivery.endpoint(), (k, n) -> n <= 1 ? null : n - 1);
-  }
-
   private void deliver(ClaimedDelivery delivery) {
-    sendingTo.merge(delivery.endpoint(), 1, Integer::sum);
     Runnable answered = () -> {
-      // The endpoint's slot is free as soon as it answered; the attempt is still being recorded.
-      sendingTo.computeIfPresent(delivery.endpoint(), (k, n) -> n <= 1 ? null : n - 1);
-      perEndpoint.computeIfPresent(delivery.endpoint(), (k, n) -> n <= 1 ? null : n - 1);
+      queues.answered(delivery);
       dispatch();
     };
     attempt(delivery, answered).onComplete(ar -> {
@@ -301,9 +250,9 @@ public final class DeliveryVerticle extends VerticleBase {
         LOG.warn("Delivery {} could not be recorded (its lease will expire and it will be retried): {}",
             delivery.id(), ar.cause().toString());
       }
-      held.remove(delivery.id());
+      queues.recorded(delivery);
       checkIdle();
-      claimReady();
+      dispatch();
       if (backlog) {
         poll();
       }
@@ -397,7 +346,7 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private void checkIdle() {
-    if (idle != null && held.isEmpty()) {
+    if (idle != null && queues.isEmpty()) {
       idle.tryComplete();
     }
   }

@@ -48,7 +48,7 @@ class ClusterFailoverTest {
     String project = ClusterNodes.newProject(a.api());
     ClusterNodes.createWebhook(a.api(), project, receiver.url("/slow"));
 
-    // A is alone when the events come, so A claims them all, and its requests hang at the receiver.
+    // A is alone when the events come, so A's engine holds them all, and its requests hang at the receiver.
     ClusterNodes.ingestBatch(a.api(), project, "slow", EVENTS);
     await(EVENTS + " requests from A hanging at the receiver", TIMEOUT_MS, () -> receiver.hangingCount() == EVENTS);
     Set<String> sentByA = receiver.requests("/slow").stream().map(r -> r.header("webhook-id")).collect(Collectors.toSet());

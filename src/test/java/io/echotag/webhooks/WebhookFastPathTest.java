@@ -19,9 +19,9 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The delivery fast path (ingest hands the new delivery ids to the local engine) and batched
- * attempt records. The sweep timer is set to 10 minutes, so anything delivered within seconds
- * came through the fast path.
+ * The delivery fast path (the ingest hands its new deliveries, already leased, to the local
+ * engine) and batched attempt records. The sweep timer is set to 10 minutes, so anything
+ * delivered within seconds came through the fast path.
  */
 @DisplayName("Delivery fast path and batched attempt records")
 class WebhookFastPathTest {
