@@ -117,7 +117,7 @@ class DeliveryHandOverTest {
     // Its own server: the sender's connection pool (max_in_flight per server) cannot be what bounds it.
     FakeReceiver healthy = FakeReceiver.start().always("/healthy", FakeReceiver.Reply.ok().after(100));
     String hungHook = subscribe(project, receiver.url(hungPath), "stuck");
-    int stuck = 30;
+    int stuck = DeliveryQueues.HELD_MAX_MULTIPLE * PER_ENDPOINT + 22;
     try {
       subscribe(project, healthy.url("/healthy"), "fine");
       int endpointHold = DeliveryQueues.HELD_MAX_MULTIPLE * PER_ENDPOINT;
