@@ -21,7 +21,7 @@ public final class AnalyticsRollups {
   /** How often each node folds queued commits in. */
   public static final long INTERVAL_MS = 1000;
   /** Queued commits per statement. */
-  static final int BATCH = 64;
+  static final int BATCH = 256;
 
   private AnalyticsRollups() {
   }
