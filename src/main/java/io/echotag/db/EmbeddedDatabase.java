@@ -50,11 +50,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         // The library's defaults favour test speed; a 2xx of ours promises a durable commit.
         .setServerConfig("synchronous_commit", "on")
         .setServerConfig("fsync", "on")
-        .setServerConfig("max_connections", "200")
-        // Byte-order collation for a new cluster. Every id lookup compares text in the primary
-        // keys' B-trees; under a libc locale (even C.UTF-8) each comparison copies both strings and
-        // calls strcoll, under "C" it is a memcmp. For UTF-8 text the order is the same as C.UTF-8's.
-        .setLocaleConfig("lc-collate", "C");
+        .setServerConfig("max_connections", "200");
     if (port > 0) {
       builder.setPort(port);
     }
