@@ -103,20 +103,25 @@ public final class DeliveryHandOver {
       wakeSweeps();
       return Future.succeededFuture();
     }
-    List<String> ids = new ArrayList<>(queued.count);
-    queued.rows.forEach(row -> ids.add(row.getString("id")));
     List<ClaimedDelivery> deliveries = new ArrayList<>(queued.count);
     try {
       queued.rows.forEach(row -> deliveries.add(ClaimedDelivery.from(row)));
     } catch (RuntimeException e) {
       // Never thrown into the ingest, which answers its requests after this.
-      LOG.error("Deliveries {} could not be read for the hand-over; given back to the sweep", ids, e);
-      return giveBack(queued.engine.owner(), ids);
+      LOG.error("Deliveries {} could not be read for the hand-over; given back to the sweep", ids(queued), e);
+      return giveBack(queued.engine.owner(), ids(queued));
     }
     if (offer(queued.engine, deliveries)) {
       return Future.succeededFuture();
     }
-    return giveBack(queued.engine.owner(), ids);
+    return giveBack(queued.engine.owner(), ids(queued));
+  }
+
+  /** The ids of what {@code queued} wrote leased: only needed when they go back to the table. */
+  private static List<String> ids(Queued queued) {
+    List<String> ids = new ArrayList<>(queued.count);
+    queued.rows.forEach(row -> ids.add(row.getString("id")));
+    return ids;
   }
 
   /**
