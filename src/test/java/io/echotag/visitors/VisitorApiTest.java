@@ -210,6 +210,44 @@ class VisitorApiTest {
   }
 
   @Test
+  @DisplayName("the list is ordered by last_seen to the millisecond, within a minute and across minutes")
+  void listOrderWithinAMinute() {
+    String tagId = api.post("/v1/tags", new JsonObject().put("name", "order")).json().getString("id");
+    Instant minute = Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    trackAt("page_view", "order-a", minute.plusSeconds(10), new JsonObject());
+    trackAt("page_view", "order-b", minute.plusSeconds(40), new JsonObject());
+    trackAt("page_view", "order-c", minute.plusMillis(20_001), new JsonObject());
+    trackAt("page_view", "order-d", minute.minusMillis(1), new JsonObject());
+    trackAt("page_view", "order-e", minute.plusSeconds(60), new JsonObject());
+    for (String id : List.of("order-a", "order-b", "order-c", "order-d", "order-e")) {
+      api.post("/v1/visitors/" + id + "/tags", new JsonObject().put("tag_id", tagId));
+    }
+
+    assertThat(ids(api.get("/v1/visitors?tag_id=" + tagId)))
+        .containsExactly("order-e", "order-b", "order-c", "order-a", "order-d");
+    assertThat(ids(api.get("/v1/visitors?tag_id=" + tagId + "&limit=2&offset=1"))).containsExactly("order-b", "order-c");
+  }
+
+  @Test
+  @DisplayName("an event updates its visitor in place (HOT): last_seen moving within a minute touches no index")
+  void visitorUpdatesStayInPlace() {
+    long before = hotUpdatesOfVisitors();
+    Instant minute = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minusSeconds(120);
+    int events = 20;
+    for (int i = 0; i < events; i++) {
+      trackAt("page_view", "in-place", minute.plusSeconds(i), new JsonObject());
+    }
+    // The first event creates the row; each later one updates it. Statistics arrive within a second or so.
+    TestGateway.await("HOT updates of visitors counted", 15_000,
+        () -> hotUpdatesOfVisitors() - before >= events - 1);
+    assertThat(profile("in-place").getLong("event_count")).isEqualTo(events);
+  }
+
+  private static long hotUpdatesOfVisitors() {
+    return gateway.count("SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'visitors'");
+  }
+
+  @Test
   @DisplayName("untagging removes the link (204) and the visitor leaves the tag's list")
   void untag() {
     track("page_view", "untagged", new JsonObject());
