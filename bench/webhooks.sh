@@ -10,7 +10,7 @@
 # Usage: bench/webhooks.sh
 # Environment (all optional):
 #   BENCH_DURATION=20             measured seconds of the latency phase
-#   BENCH_WARMUP=40               warm-up seconds of the latency phase (sent, not measured; JIT warm-up)
+#   BENCH_WARMUP=90               warm-up seconds of the latency phase (sent, not measured; JIT warm-up)
 #   BENCH_RATE=1000               events per second of the latency phase
 #   BENCH_CONNECTIONS=64          most connections the latency phase may open (as needed)
 #   BENCH_DRAIN_TIMEOUT=60        seconds to wait for the latency phase's deliveries
@@ -29,7 +29,7 @@ set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 DURATION="${BENCH_DURATION:-20}"
-WARMUP="${BENCH_WARMUP:-40}"
+WARMUP="${BENCH_WARMUP:-90}"
 RATE="${BENCH_RATE:-1000}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 DRAIN_TIMEOUT="${BENCH_DRAIN_TIMEOUT:-60}"
