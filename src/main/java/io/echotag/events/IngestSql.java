@@ -25,7 +25,10 @@ final class IngestSql {
       + "JOIN event_keys k ON k.project_id = u.project_id AND k.key = u.key "
       + "JOIN events e ON e.project_id = k.project_id AND e.id = k.event_id";
 
-  /** New visitors get a row first, so that the lock below sees every visitor of the batch. */
+  /**
+   * Creates the visitors the lock below did not find (their first event), so that the lock, run
+   * again, sees every visitor of the batch. Skipped when every visitor has a row.
+   */
   static final String INSERT_VISITORS = "INSERT INTO visitors (project_id, visitor_id, first_seen, last_seen) "
       + "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $3::timestamptz[]) "
       + "ON CONFLICT (project_id, visitor_id) DO NOTHING";

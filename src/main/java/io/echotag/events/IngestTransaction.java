@@ -25,8 +25,9 @@ import java.util.TreeMap;
 /**
  * One group commit in two pipelined round trips on one connection:
  * <ol>
- *   <li>{@code BEGIN}; claim idempotency keys; create the batch's new visitors; lock every
- *   visitor of the batch and read its current session;</li>
+ *   <li>{@code BEGIN}; claim idempotency keys; lock every visitor of the batch and read its
+ *   current session (only when some visitor has no row yet: create those and lock them, one more
+ *   round trip that a visitor needs once);</li>
  *   <li>(sessions assigned in Java) insert events, write the analytics rollups (before the session
  *   upsert: they read each session's stored row), update visitors, upsert sessions, write the
  *   webhook and trigger outboxes, read the first events of repeated keys; {@code COMMIT}.</li>
@@ -79,10 +80,11 @@ final class IngestTransaction {
     Future<?> begin = conn.query("BEGIN").execute();
     Future<Set<String>> claimed = claim(conn, inputs, keyed);
     Tuple visitorKeys = visitorKeys(inputs, byVisitor);
-    Future<?> created = conn.preparedQuery(IngestSql.INSERT_VISITORS).execute(visitorKeys);
-    Future<Map<String, Sessionizer.State>> locked = lock(conn, visitorKeys);
+    Future<Map<String, Sessionizer.State>> locked = lock(conn, visitorKeys)
+        .compose(states -> states.size() == byVisitor.size() ? Future.succeededFuture(states)
+            : createAndLock(conn, visitorKeys));
 
-    return Future.all(begin, claimed, created, locked)
+    return Future.all(begin, claimed, locked)
         .compose(ok -> write(conn, inputs, candidates, keyed, claimed.result(), locked.result(), needsTriggerWork))
         .map(committed -> {
           StoredEvent[] results = committed.events().toArray(StoredEvent[]::new);
@@ -228,6 +230,14 @@ final class IngestTransaction {
       firstSeen[v++] = Times.utc(min);
     }
     return Tuple.tuple().addArrayOfString(projects).addArrayOfString(visitorIds).addArrayOfOffsetDateTime(firstSeen);
+  }
+
+  /**
+   * Creates the batch's visitors that have no row yet and locks the whole batch again (rows locked
+   * already stay locked): the lock of {@link #lock} skips a visitor without a row.
+   */
+  private static Future<Map<String, Sessionizer.State>> createAndLock(SqlConnection conn, Tuple visitorKeys) {
+    return conn.preparedQuery(IngestSql.INSERT_VISITORS).execute(visitorKeys).compose(ok -> lock(conn, visitorKeys));
   }
 
   private static Future<Map<String, Sessionizer.State>> lock(SqlConnection conn, Tuple visitorKeys) {
