@@ -21,6 +21,9 @@ public final class HazelcastSetup {
    */
   static final int TCP_IP_WAIT_SECONDS_BEFORE_JOIN = 1;
 
+  /** How long a stopping node waits to hand its Hazelcast partitions over (Hazelcast's default: 600 s). */
+  static final int GRACEFUL_SHUTDOWN_MAX_WAIT_SECONDS = 15;
+
   private HazelcastSetup() {
   }
 
@@ -32,6 +35,10 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // A leaving member hands its partitions over first, for up to 600 s by default. The gateway
+    // keeps nothing there that outlives it (PostgreSQL holds all state), and a hand-over to a
+    // member that is itself gone kept a stopping node waiting: bound the wait.
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", Integer.toString(GRACEFUL_SHUTDOWN_MAX_WAIT_SECONDS));
     config.getJetConfig().setEnabled(false);
     config.getMetricsConfig().setEnabled(false);
 

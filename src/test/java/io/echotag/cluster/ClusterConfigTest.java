@@ -48,6 +48,7 @@ class ClusterConfigTest {
     assertThat(hazelcast.getNetworkConfig().getPort()).isEqualTo(5801);
     assertThat(hazelcast.getClusterName()).isEqualTo("echotag");
     assertThat(hazelcast.getProperty("hazelcast.logging.type")).isEqualTo("slf4j");
+    assertThat(hazelcast.getProperty("hazelcast.graceful.shutdown.max.wait")).isEqualTo("15");
     assertThat(hazelcast.getProperty("hazelcast.local.localAddress")).isEqualTo("127.0.0.1");
     assertThat(hazelcast.getMultiMapConfig("__vertx.subs").getBackupCount()).as("Vert.x's own map settings kept")
         .isEqualTo(1);
