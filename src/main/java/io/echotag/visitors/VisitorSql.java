@@ -13,16 +13,19 @@ final class VisitorSql {
   static final String GET = PROFILE + "WHERE v.project_id = $1 AND v.visitor_id = $2";
 
   /**
-   * Newest {@code last_seen} first: the index has the minute of {@code last_seen} (V12, so that
-   * an event's update of its visitor stays in place), and the rows of one minute are sorted.
+   * The order of both lists, newest {@code last_seen} first: the index has the minute of
+   * {@code last_seen} (V12, so that an event's update of its visitor stays in place), and the rows
+   * of one minute are sorted.
    */
+  private static final String NEWEST_FIRST = "ORDER BY v.last_seen_minute DESC, v.last_seen DESC, v.visitor_id ";
+
   static final String LIST = PROFILE + "WHERE v.project_id = $1 AND ($2::text IS NULL OR lower(v.email) = lower($2)) "
-      + "ORDER BY v.last_seen_minute DESC, v.last_seen DESC, v.visitor_id LIMIT $3 OFFSET $4";
+      + NEWEST_FIRST + "LIMIT $3 OFFSET $4";
 
   static final String LIST_BY_TAG = PROFILE + "JOIN visitor_tags f ON f.project_id = v.project_id "
       + "AND f.visitor_id = v.visitor_id AND f.tag_id = $2 "
       + "WHERE v.project_id = $1 AND ($3::text IS NULL OR lower(v.email) = lower($3)) "
-      + "ORDER BY v.last_seen_minute DESC, v.last_seen DESC, v.visitor_id LIMIT $4 OFFSET $5";
+      + NEWEST_FIRST + "LIMIT $4 OFFSET $5";
 
   static final String TAG_PROJECT = "SELECT project_id FROM tags WHERE id = $1";
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -213,7 +214,7 @@ class VisitorApiTest {
   @DisplayName("the list is ordered by last_seen to the millisecond, within a minute and across minutes")
   void listOrderWithinAMinute() {
     String tagId = api.post("/v1/tags", new JsonObject().put("name", "order")).json().getString("id");
-    Instant minute = Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    Instant minute = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MINUTES);
     trackAt("page_view", "order-a", minute.plusSeconds(10), new JsonObject());
     trackAt("page_view", "order-b", minute.plusSeconds(40), new JsonObject());
     trackAt("page_view", "order-c", minute.plusMillis(20_001), new JsonObject());
@@ -232,7 +233,7 @@ class VisitorApiTest {
   @DisplayName("an event updates its visitor in place (HOT): last_seen moving within a minute touches no index")
   void visitorUpdatesStayInPlace() {
     long before = hotUpdatesOfVisitors();
-    Instant minute = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minusSeconds(120);
+    Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(120);
     int events = 20;
     for (int i = 0; i < events; i++) {
       trackAt("page_view", "in-place", minute.plusSeconds(i), new JsonObject());
