@@ -21,6 +21,7 @@
 #   BENCH_REBUILD=1               rebuild the gateway jar even when it exists
 #   ECHOTAG_JAR=path              benchmark this gateway jar instead of target/echotag.jar
 #   GATEWAY_JAVA_OPTS="..."       JVM options for the gateway (e.g. -Xmx1g)
+#   BENCH_JAVA_OPTS="..."         JVM options for the bench JVM (sender and sink)
 #   ECHOTAG_DELIVERY_*, ECHOTAG_WEBHOOKS_*
 #                                 passed through to the gateway (delivery tuning); listed in
 #                                 the summary
@@ -178,7 +179,9 @@ run_bench() {
   BENCH_STATUS=0
   log "latency phase: ${RATE} ev/s for ${WARMUP}s warm-up + ${DURATION}s measured;" \
     "throughput phase: ${EVENTS} events in batches of ${BATCH_SIZE}"
-  java -cp "$BENCH_JAR" io.echotag.bench.WebhookBench \
+  local bench_opts
+  read -r -a bench_opts <<<"${BENCH_JAVA_OPTS:-}"
+  java ${bench_opts[@]+"${bench_opts[@]}"} -cp "$BENCH_JAR" io.echotag.bench.WebhookBench \
     --url "http://127.0.0.1:$GATEWAY_PORT" --key "$API_KEY" \
     --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" \
     --drain-timeout "$DRAIN_TIMEOUT" --events "$EVENTS" --batch-size "$BATCH_SIZE" \

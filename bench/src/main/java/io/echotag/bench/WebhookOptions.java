@@ -89,12 +89,6 @@ record WebhookOptions(
   }
 
   /** Events the latency phase sends in all, warm-up included. */
-  /** These options with another latency-phase schedule (warm-up and measured seconds). */
-  WebhookOptions withSchedule(int warmup, int duration) {
-    return new WebhookOptions(url, host, port, key, rate, duration, warmup, connections, maxInFlight, events,
-        batchSize, batchConnections, drainTimeoutSeconds, throughputTimeoutSeconds, visitors, eventLoops);
-  }
-
   long latencyEvents() {
     return (long) rate * (warmupSeconds + durationSeconds);
   }
