@@ -3,7 +3,9 @@ package io.echotag.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -51,7 +53,7 @@ public final class SseBench {
   private final String key;
   private final Vertx vertx;
   /** Tracks events and reads /metrics on an event loop of its own, never behind the subscribers' parsing. */
-  private final Vertx sender = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  private final Vertx sender = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
   private final AtomicLongArray sentAt = new AtomicLongArray(MAX_EVENTS);
   private final Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
   private final Histogram ack = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
@@ -73,7 +75,8 @@ public final class SseBench {
     this.host = Loopback.require(url.getHost());
     this.port = url.getPort();
     this.key = opts.get("key");
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(integer("event-loops")));
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(integer("event-loops"))
+        .setPreferNativeTransport(true));
   }
 
   public static void main(String[] args) throws Exception {
@@ -228,20 +231,45 @@ public final class SseBench {
       this.socket = socket;
     }
 
+    /**
+     * Finds the line feeds with {@link ByteBuf#indexOf} (several bytes per step) rather than
+     * byte by byte: a snapshot carries 20 recent events, and this runs for every one of the
+     * 10,000 subscribers on the same cores as the gateway.
+     */
     void scan(Buffer buffer) {
-      int n = buffer.length();
-      for (int i = 0; i < n; i++) {
-        byte b = buffer.getByte(i);
-        if (b == '\n' && newline) {
+      ByteBuf bytes = ((BufferInternal) buffer).getByteBuf();
+      int i = bytes.readerIndex();
+      int end = bytes.writerIndex();
+      while (i < end) {
+        int lf = bytes.indexOf(i, end, (byte) '\n');
+        int lineEnd = lf < 0 ? end : lf;
+        if (lineEnd > i) {
+          keep(bytes, i, lineEnd - i);
+          newline = false;
+        }
+        if (lf < 0) {
+          return;
+        }
+        if (newline) {
+          // A blank line: the message ends here.
           frame();
           length = 0;
           newline = false;
-          continue;
+        } else {
+          keep(bytes, lf, 1);
+          newline = true;
         }
-        newline = b == '\n';
-        if (length < (status ? FIRST_HEAD : HEAD)) {
-          head[length++] = b;
-        }
+        i = lf + 1;
+      }
+    }
+
+    /** Keeps what fits of {@code n} bytes from {@code from} in the message's head. */
+    private void keep(ByteBuf bytes, int from, int n) {
+      int room = (status ? FIRST_HEAD : HEAD) - length;
+      if (room > 0) {
+        int copied = Math.min(room, n);
+        bytes.getBytes(from, head, length, copied);
+        length += copied;
       }
     }
 
