@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 @DisplayName("the HTTP platform: request ids, errors, rate limits, CORS, health and metrics")
 class PlatformTest {
@@ -43,6 +44,16 @@ class PlatformTest {
     assertThat(error.getString("code")).isEqualTo(code);
     assertThat(error.getString("message")).isNotBlank();
     assertThat(error.getString("request_id")).isNotBlank().isEqualTo(response.header("X-Request-Id"));
+  }
+
+  @Test
+  @DisplayName("on Linux x86-64 the gateway's sockets use Netty's native epoll transport, not NIO")
+  void nativeTransport() {
+    assumeTrue(System.getProperty("os.name").equals("Linux")
+        && List.of("amd64", "x86_64").contains(System.getProperty("os.arch")), "the jar carries epoll for linux-x86_64 only");
+    assertThat(gateway.gateway().vertx().isNativeTransportEnabled())
+        .as("native transport (why not: %s)", gateway.gateway().vertx().unavailableNativeTransportCause())
+        .isTrue();
   }
 
   @Test
