@@ -127,7 +127,7 @@ public final class WebhookBench {
     // from an idle gateway and an empty connection pool: their first second opened connections
     // under load and showed waits of 100-300 ms that a steady stream of events never sees.) The
     // warm-up is long enough for the gateway to have caught up with its JIT-cold start by then.
-    OpenLoopSender.Result sent = send(vertx, sink, options);
+    OpenLoopSender.Result sent = send(vertx, sink);
     System.out.printf("latency phase: sending done (%d acknowledged 2xx, %d of them in the"
         + " measured window), waiting up to %d s for their deliveries%n", sent.ok(),
         sent.okInWindow(), options.drainTimeoutSeconds());
@@ -140,12 +140,12 @@ public final class WebhookBench {
     return new Latency(sent, sink.latency());
   }
 
-  /** Runs one open-loop schedule and returns what it sent. */
-  private OpenLoopSender.Result send(Vertx vertx, WebhookSink sink, WebhookOptions schedule) throws Exception {
-    OpenLoopSender sender = new OpenLoopSender(schedule, sink, badAnswers);
+  /** Runs the latency phase's open-loop schedule (warm-up, then measured seconds) and returns what it sent. */
+  private OpenLoopSender.Result send(Vertx vertx, WebhookSink sink) throws Exception {
+    OpenLoopSender sender = new OpenLoopSender(options, sink, badAnswers);
     String id = await(vertx.deployVerticle(sender), SETUP_TIMEOUT_S);
     // The sender bounds itself (schedule + grace); this only guards against a bug.
-    long bound = schedule.warmupSeconds() + schedule.durationSeconds() + 60;
+    long bound = options.warmupSeconds() + options.durationSeconds() + 60;
     OpenLoopSender.Result sent = await(sender.finished(), bound);
     await(vertx.undeploy(id), SETUP_TIMEOUT_S);
     return sent;
