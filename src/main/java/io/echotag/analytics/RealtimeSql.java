@@ -7,9 +7,10 @@ final class RealtimeSql {
 
   /**
    * The secret named $1, created with the value $2 if there is none yet. Nodes that race on the
-   * first use all end up with the one value that was inserted first.
+   * first use all end up with the one value that was inserted first: {@code DO UPDATE} waits for
+   * a concurrent insert to commit and returns the committed row, which {@code DO NOTHING} and a
+   * second SELECT in the same statement would not see (its snapshot predates that commit).
    */
-  static final String SECRET = "WITH created AS (INSERT INTO server_secrets (name, secret) VALUES ($1, $2) "
-      + "ON CONFLICT (name) DO NOTHING RETURNING secret) "
-      + "SELECT secret FROM created UNION ALL SELECT secret FROM server_secrets WHERE name = $1 LIMIT 1";
+  static final String SECRET = "INSERT INTO server_secrets (name, secret) VALUES ($1, $2) "
+      + "ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING secret";
 }

@@ -1,6 +1,7 @@
 package io.echotag.analytics;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -54,14 +55,19 @@ final class SseClient implements AutoCloseable {
     SseClient sse = new SseClient(vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(1)));
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url);
     headers.forEach(request::putHeader);
+    // The whole exchange runs on one event-loop context: started from the test thread, the
+    // response future would complete on a task of its own, and a short answer could end before
+    // start() sets its handlers (Vert.x then refuses them with IllegalStateException).
+    Promise<Void> opened = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> sse.client.request(request)
+        .compose(req -> {
+          sse.request = req;
+          return req.send();
+        })
+        .compose(response -> sse.start(response, paused))
+        .onComplete(opened));
     try {
-      sse.client.request(request)
-          .compose(req -> {
-            sse.request = req;
-            return req.send();
-          })
-          .compose(response -> sse.start(response, paused))
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      opened.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("could not open " + url, e);
     }
