@@ -63,7 +63,7 @@ public final class Times {
   }
 
   public static String format(OffsetDateTime time) {
-    return time == null ? null : FORMAT.format(time.toInstant());
+    return time == null ? null : format(time.toInstant());
   }
 
   /** Parses an ISO-8601 instant with a zone or offset; returns null when it is not one. */
