@@ -35,7 +35,10 @@ import java.util.List;
  * and commits them in one transaction ({@link IngestTransaction}). Only then are the batch's
  * deliveries handed to this node's delivery engine ({@link DeliveryHandOver}), each request
  * answered, and the committed events published on {@link Addresses#EVENTS}. At most
- * {@code ingest.max_in_flight} transactions run at once per loop; the rest wait in the queue.
+ * {@code ingest.max_in_flight} transactions run at once per loop (1 by default); the rest wait in
+ * the queue and leave together as one batch when a commit ends. On a small machine fewer
+ * concurrent transactions answer sooner: they do not contend for the cores PostgreSQL shares
+ * with the gateway, and the batches they leave behind grow instead.
  *
  * <p>Confined to its verticle's event loop: no locks.
  */
