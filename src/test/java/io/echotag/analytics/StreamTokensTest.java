@@ -19,9 +19,9 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 
 import static io.echotag.testing.TestGateway.await;
+import static io.echotag.testing.TestGateway.resultOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The stream-token secret, shared through the database by every verticle and node. */
@@ -40,28 +40,24 @@ class StreamTokensTest {
     gateway.close();
   }
 
-  private static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
   @Test
   @DisplayName("a node that loads the secret while another node is creating it signs with the other node's secret")
   void secretCreatedConcurrently() throws Exception {
     gateway.sql("DELETE FROM server_secrets WHERE name = $1", StreamTokens.SECRET_NAME);
     byte[] theirs = "the secret another node is inserting".getBytes(StandardCharsets.UTF_8);
-    SqlConnection other = get(pool.getConnection());
+    SqlConnection other = resultOf(pool.getConnection());
     try {
-      Transaction tx = get(other.begin());
-      get(other.preparedQuery("INSERT INTO server_secrets (name, secret) VALUES ($1, $2)")
+      Transaction tx = resultOf(other.begin());
+      resultOf(other.preparedQuery("INSERT INTO server_secrets (name, secret) VALUES ($1, $2)")
           .execute(Tuple.of(StreamTokens.SECRET_NAME, Buffer.buffer(theirs))));
 
-      Project project = get(gateway.gateway().services().projects().get(gateway.projectId()));
+      Project project = resultOf(gateway.gateway().services().projects().get(gateway.projectId()));
       Future<JsonObject> issued = new StreamTokens(pool).issue(project, Instant.now());
       await("the load to wait on the uncommitted row", 10_000,
           () -> gateway.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0);
-      get(tx.commit());
+      resultOf(tx.commit());
 
-      String token = get(issued).getString("token");
+      String token = resultOf(issued).getString("token");
       String payload = token.substring(0, token.lastIndexOf('.'));
       assertThat(token.substring(token.lastIndexOf('.') + 1)).isEqualTo(hmac(theirs, payload));
     } finally {

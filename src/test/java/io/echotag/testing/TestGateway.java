@@ -2,6 +2,7 @@ package io.echotag.testing;
 
 import io.echotag.Gateway;
 import io.echotag.config.ConfigLoader;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -111,14 +113,18 @@ public final class TestGateway implements AutoCloseable {
   /** Runs SQL on the gateway's own pool (for assertions on what was stored) and returns the rows. */
   public List<Row> sql(String sql, Object... params) {
     try {
-      var rows = gateway.services().pool().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.from(params))
-          .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      var rows = resultOf(gateway.services().pool().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.from(params)));
       List<Row> out = new ArrayList<>();
       rows.forEach(out::add);
       return out;
     } catch (Exception e) {
       throw new IllegalStateException("SQL failed: " + sql, e);
     }
+  }
+
+  /** Waits up to 30 s for {@code future} and returns its result; a failure or time-out throws. */
+  public static <T> T resultOf(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   public long count(String sql, Object... params) {
@@ -142,8 +148,7 @@ public final class TestGateway implements AutoCloseable {
    */
   public void crash(Runnable thenInFlight) {
     try {
-      gateway.services().pool().close().toCompletionStage().toCompletableFuture()
-          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      resultOf(gateway.services().pool().close());
       thenInFlight.run();
       gateway.stop();
     } catch (Exception e) {

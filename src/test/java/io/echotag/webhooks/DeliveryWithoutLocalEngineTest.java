@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.echotag.testing.TestGateway.resultOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -88,7 +89,7 @@ class DeliveryWithoutLocalEngineTest {
     Vertx vertx = edge.gateway().vertx();
     Services services = edge.gateway().services();
     String owner = "engine-" + UUID.randomUUID();
-    String engine = await(vertx.deployVerticle(new DeliveryVerticle(services, services.breakers(), owner)));
+    String engine = resultOf(vertx.deployVerticle(new DeliveryVerticle(services, services.breakers(), owner)));
     boolean undeployed = false;
     SqlConnection lock = null;
     try {
@@ -101,17 +102,17 @@ class DeliveryWithoutLocalEngineTest {
 
       // Holding the session row stops the next commit of this visitor after its statements were
       // written (the lease among them), before its outbox insert and COMMIT run.
-      lock = await(services.pool().getConnection());
-      await(lock.query("BEGIN").execute());
-      assertThat(await(lock.preparedQuery("SELECT id FROM sessions WHERE project_id = $1 AND visitor_id = $2 "
+      lock = resultOf(services.pool().getConnection());
+      resultOf(lock.query("BEGIN").execute());
+      assertThat(resultOf(lock.preparedQuery("SELECT id FROM sessions WHERE project_id = $1 AND visitor_id = $2 "
           + "FOR UPDATE").execute(Tuple.of(project, visitor))).rowCount()).as("the visitor's session").isEqualTo(1);
       CompletableFuture<Api.Response> tracked = CompletableFuture.supplyAsync(() -> track(project, "handed", visitor));
       TestGateway.await("the ingest transaction to wait for the session row", 10_000, () -> edge.count(
           "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
               + "AND query LIKE 'INSERT INTO sessions%'") == 1);
-      await(vertx.undeploy(engine));
+      resultOf(vertx.undeploy(engine));
       undeployed = true;
-      await(lock.query("ROLLBACK").execute());
+      resultOf(lock.query("ROLLBACK").execute());
 
       Api.Response response = tracked.get(30, TimeUnit.SECONDS);
       assertThat(response.status()).as("%s", response).isEqualTo(201);
@@ -129,11 +130,11 @@ class DeliveryWithoutLocalEngineTest {
       assertThat(receiver.requests(path).get(0).header("webhook-id")).isEqualTo(deliveryId);
     } finally {
       if (lock != null) {
-        await(lock.query("ROLLBACK").execute().recover(e -> Future.succeededFuture()));
+        resultOf(lock.query("ROLLBACK").execute().recover(e -> Future.succeededFuture()));
         lock.close();
       }
       if (!undeployed) {
-        await(vertx.undeploy(engine));
+        resultOf(vertx.undeploy(engine));
       }
     }
   }
@@ -141,9 +142,5 @@ class DeliveryWithoutLocalEngineTest {
   private Api.Response track(String project, String eventType, String visitor) {
     return edge.api().post("/v1/events", new JsonObject().put("project_id", project).put("event_type", eventType)
         .put("visitor_id", visitor));
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }
