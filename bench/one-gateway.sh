@@ -1,6 +1,6 @@
 # One fresh gateway for a bench tool (sourced by sse.sh and analytics.sh): log, die,
 # require_positive, build (gateway jar unless present, bench jar when its sources changed),
-# start_gateway (fresh data directory under $WORK, port 0, fixed key, no rate limit) and the
+# start_gateway (fresh data directory under $WORK, port 0, fixed key, no rate limit), await_port and the
 # cleanup exit trap. The sourcing script sets BENCH_NAME, ROOT, BENCH_DIR, GATEWAY_JAR,
 # BENCH_JAR, START_TIMEOUT_S, STOP_TIMEOUT_S, API_KEY and the empty WORK, GATEWAY_PID,
 # GATEWAY_PORT, BENCH_PID.
@@ -56,7 +56,7 @@ build() {
 }
 
 start_gateway() {
-  local java_opts line deadline=$((SECONDS + START_TIMEOUT_S))
+  local java_opts
   read -r -a java_opts <<<"${GATEWAY_JAVA_OPTS:-}"
   mkdir -p "$WORK/data"
   log "starting the gateway (data in $WORK/data)"
@@ -67,13 +67,20 @@ start_gateway() {
     exec java ${java_opts[@]+"${java_opts[@]}"} -jar "$GATEWAY_JAR"
   ) >"$WORK/gateway.log" 2>&1 &
   GATEWAY_PID=$!
+  await_port "the gateway" 'EchoTag listening on http://[^[:space:]]+'
+}
+
+# Waits until the server started as $GATEWAY_PID logs its address to $WORK/gateway.log (an ERE,
+# $2, ending in the port) and sets GATEWAY_PORT; $1 names the server in messages.
+await_port() {
+  local line deadline=$((SECONDS + START_TIMEOUT_S))
   while ((SECONDS < deadline)); do
-    line="$(grep -m 1 -oE 'EchoTag listening on http://[^[:space:]]+' "$WORK/gateway.log" 2>/dev/null || true)"
+    line="$(grep -m 1 -oE "$2" "$WORK/gateway.log" 2>/dev/null || true)"
     [[ -z "$line" ]] || break
-    kill -0 "$GATEWAY_PID" 2>/dev/null || die "the gateway exited before listening"
+    kill -0 "$GATEWAY_PID" 2>/dev/null || die "$1 exited before listening"
     sleep 0.5
   done
-  [[ "$line" =~ :([0-9]+)/?$ ]] || die "the gateway did not log its port within ${START_TIMEOUT_S}s"
+  [[ "$line" =~ :([0-9]+)/?$ ]] || die "$1 did not log its port within ${START_TIMEOUT_S}s"
   GATEWAY_PORT="${BASH_REMATCH[1]}"
-  log "gateway up on port $GATEWAY_PORT (pid $GATEWAY_PID)"
+  log "$1 up on port $GATEWAY_PORT (pid $GATEWAY_PID)"
 }

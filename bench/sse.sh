@@ -18,6 +18,9 @@
 #   BENCH_REBUILD=1           rebuild the gateway jar even when it exists
 #   ECHOTAG_JAR=path          benchmark this gateway jar instead of target/echotag.jar
 #   GATEWAY_JAVA_OPTS="..."   JVM options for the gateway (e.g. -Xmx1g)
+#   BENCH_SERVER=bare         measure BareSseServer instead of the gateway: the same protocol with
+#                             none of the gateway's work, the floor this machine allows (it takes
+#                             ECHOTAG_REALTIME_SNAPSHOT_INTERVAL_MS too)
 #   ECHOTAG_REALTIME_*        passed to the gateway (e.g. ECHOTAG_REALTIME_SNAPSHOT_INTERVAL_MS=60000
 #                             to measure event fan-out without the snapshot load); listed in the summary
 set -euo pipefail
@@ -29,6 +32,7 @@ ADDRESSES="${BENCH_ADDRESSES:-4}"
 RATE="${BENCH_RATE:-5}"
 DURATION="${BENCH_DURATION:-30}"
 WARMUP="${BENCH_WARMUP:-40}"
+SERVER="${BENCH_SERVER:-gateway}"
 GATEWAY_JAR="${ECHOTAG_JAR:-$ROOT/target/echotag.jar}"
 BENCH_JAR="$BENCH_DIR/target/echotag-bench.jar"
 START_TIMEOUT_S=120
@@ -44,6 +48,16 @@ BENCH_PID=""
 # log, die, require_positive, cleanup, build, start_gateway
 BENCH_NAME=sse
 source "$BENCH_DIR/one-gateway.sh"
+
+# Starts BareSseServer in place of the gateway (same variables, so the rest of the run is alike).
+start_bare() {
+  log "starting the bare SSE server"
+  # shellcheck disable=SC2086
+  java ${GATEWAY_JAVA_OPTS:-} -Dbare.snapshot_interval_ms="${ECHOTAG_REALTIME_SNAPSHOT_INTERVAL_MS:-1000}" \
+    -cp "$BENCH_JAR" io.echotag.bench.BareSseServer >"$WORK/gateway.log" 2>&1 &
+  GATEWAY_PID=$!
+  await_port "the bare SSE server" 'BARE SSE listening on http://[^[:space:]]+'
+}
 
 main() {
   require_positive BENCH_SUBSCRIBERS "$SUBSCRIBERS"
@@ -66,7 +80,11 @@ main() {
 
   build
   WORK="$(mktemp -d -t echotag-sse.XXXXXX)"
-  start_gateway
+  case "$SERVER" in
+    gateway) start_gateway ;;
+    bare) start_bare ;;
+    *) die "BENCH_SERVER must be gateway or bare" ;;
+  esac
 
   log "SseBench: $SUBSCRIBERS subscribers over $ADDRESSES addresses, $RATE events/s, ${WARMUP}s warm-up + ${DURATION}s"
   local status=0
@@ -88,12 +106,20 @@ main() {
 
   mkdir -p "$BENCH_DIR/results"
   local report revision
-  report="$BENCH_DIR/results/sse-$(date -u '+%Y-%m-%d-%H%M%S').txt"
+  local name=sse
+  if [[ "$SERVER" == bare ]]; then
+    name=sse-bare
+  fi
+  report="$BENCH_DIR/results/$name-$(date -u '+%Y-%m-%d-%H%M%S').txt"
   revision="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   {
     echo "EchoTag realtime SSE benchmark, $(date -u '+%F %T') UTC"
     echo "machine: $(nproc) cpus, $(java -version 2>&1 | head -n 1); load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
-    echo "gateway: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T')), revision $revision"
+    if [[ "$SERVER" == bare ]]; then
+      echo "server: BareSseServer (the floor: the gateway's protocol, none of its work), revision $revision"
+    else
+      echo "gateway: $GATEWAY_JAR (built $(date -r "$GATEWAY_JAR" '+%F %T')), revision $revision"
+    fi
     echo "run: $SUBSCRIBERS subscribers (include=events) over $ADDRESSES source addresses, $RATE events/s,"
     echo "     ${WARMUP}s warm-up + ${DURATION}s measured; latency (RESULT) = track request sent -> event message received;"
     echo "     snapshot_* = snapshot published (its timestamp) -> snapshot message received"

@@ -64,7 +64,7 @@ public final class BareServer {
         .map(id -> instances.get(0).actualPort());
   }
 
-  private static int parsePort(String[] args) {
+  static int parsePort(String[] args) {
     if (args.length == 0) {
       return 0;
     }
@@ -79,7 +79,7 @@ public final class BareServer {
     return -1;
   }
 
-  private static void close(Vertx vertx) {
+  static void close(Vertx vertx) {
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
