@@ -1,11 +1,16 @@
 package io.echotag.bench;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /** WebhookBench's figures: a human summary and one machine-readable RESULT line. */
 final class WebhookReport {
+  private static final int BUSIEST_SLOTS = 4;
+
 
   private final WebhookOptions options;
   private final OpenLoopSender.Result latencySent;
@@ -64,6 +69,7 @@ final class WebhookReport {
     System.out.println(format("  ingest sent -> webhook received (ms): p50 %.3f  p90 %.3f"
             + "  p99 %.3f  p99.9 %.3f  max %.3f", ms(latency, 50), ms(latency, 90),
         ms(latency, 99), ms(latency, 99.9), maxMs(latency)));
+    System.out.println("  " + slowBursts(latencyDelivered));
     System.out.println(format("throughput phase: %d events in %d batch requests of up to %d:"
             + " %d accepted, %d rejected, %d non-2xx, %d failed%s", batchSent.events(),
         batchSent.requests(), options.batchSize(), batchSent.accepted(), batchSent.rejected(),
@@ -88,6 +94,24 @@ final class WebhookReport {
           + " time bounds; the delivery figures cover only what arrived");
     }
     System.out.println(resultLine());
+  }
+
+  /**
+   * Whether the slow deliveries are spread over the window or come in bursts: how many of them
+   * the busiest quarter-seconds of sending hold, with the slots' offsets into the window.
+   */
+  static String slowBursts(WebhookSink.Phase phase) {
+    int slow = phase.slowBySlot.values().stream().mapToInt(Integer::intValue).sum();
+    List<Map.Entry<Long, Integer>> busiest = phase.slowBySlot.entrySet().stream()
+        .sorted(Map.Entry.<Long, Integer>comparingByValue().reversed()).limit(BUSIEST_SLOTS).toList();
+    int inBusiest = busiest.stream().mapToInt(Map.Entry::getValue).sum();
+    double slotSeconds = WebhookSink.Phase.SLOT_NANOS / 1e9;
+    String slots = busiest.stream()
+        .map(e -> format("+%.2f s: %d", e.getKey() * slotSeconds, e.getValue()))
+        .collect(Collectors.joining(", "));
+    return format("above %d ms: %d deliveries; the %d busiest %.2f s slots of sending hold %d of them%s",
+        WebhookSink.Phase.SLOW_MICROS / 1000, slow, busiest.size(), slotSeconds, inBusiest,
+        slots.isEmpty() ? "" : " (" + slots + ")");
   }
 
   private String resultLine() {

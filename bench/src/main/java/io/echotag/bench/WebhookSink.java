@@ -7,7 +7,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -48,7 +50,15 @@ final class WebhookSink extends VerticleBase {
 
   /** Deliveries of one phase: first receipts only. */
   static final class Phase {
+    /** Deliveries slower than the webhook latency target count as slow. */
+    static final long SLOW_MICROS = TimeUnit.MILLISECONDS.toMicros(50);
+    /** Slow deliveries are counted per slot of this length of send time. */
+    static final long SLOT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
     final Histogram latencyMicros = new Histogram(HIGHEST_MICROS, 3);
+    /** Slow deliveries by slot of send time (slot 0 starts at {@link #slotsFrom}). */
+    final Map<Long, Integer> slowBySlot = new HashMap<>();
+    long slotsFrom;
     long received;
     long lastReceivedNanos;
 
@@ -57,11 +67,16 @@ final class WebhookSink extends VerticleBase {
       lastReceivedNanos = Math.max(lastReceivedNanos, receivedNanos);
       long micros = TimeUnit.NANOSECONDS.toMicros(Math.max(0, receivedNanos - sentNanos));
       latencyMicros.recordValue(Math.min(HIGHEST_MICROS, micros));
+      if (micros > SLOW_MICROS) {
+        slowBySlot.merge((sentNanos - slotsFrom) / SLOT_NANOS, 1, Integer::sum);
+      }
     }
 
     Phase copy() {
       Phase copy = new Phase();
       copy.latencyMicros.add(latencyMicros);
+      copy.slowBySlot.putAll(slowBySlot);
+      copy.slotsFrom = slotsFrom;
       copy.received = received;
       copy.lastReceivedNanos = lastReceivedNanos;
       return copy;
@@ -96,6 +111,7 @@ final class WebhookSink extends VerticleBase {
   /** Deliveries of events sent inside this window count for the latency phase. */
   synchronized void latencyWindow(Window window) {
     latencyWindow = window;
+    latency.slotsFrom = window.measureFrom();
   }
 
   /** Deliveries of events sent at or after {@code nanos} count for the throughput phase. */
