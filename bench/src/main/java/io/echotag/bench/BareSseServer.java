@@ -18,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +107,7 @@ public final class BareSseServer {
   /** A snapshot shaped like the gateway's for the SSE bench's traffic (~7 KB). */
   private String snapshotFrame() {
     StringBuilder json = new StringBuilder(8192).append("{\"project_id\":\"").append(PROJECT)
-        .append("\",\"timestamp\":\"").append(Instant.now()).append("\",\"active_visitors\":1000,")
+        .append("\",\"timestamp\":\"").append(Instant.now().truncatedTo(ChronoUnit.MILLIS)).append("\",\"active_visitors\":1000,")
         .append("\"events_last_minute\":60,\"events_per_second\":1.0,")
         .append("\"by_type\":[{\"event_type\":\"page_view\",\"count\":300}],\"top_pages\":[");
     for (int p = 0; p < 10; p++) {
@@ -152,13 +153,28 @@ public final class BareSseServer {
       if (path.equals("/v1/analytics/realtime/stream")) {
         subscribe(request.response());
       } else if (path.equals("/v1/events")) {
-        request.body().onSuccess(body -> track(request, body.toJsonObject()));
+        request.body().onComplete(body -> {
+          JsonObject input = body.succeeded() ? parse(body.result()) : null;
+          if (input == null) {
+            request.response().setStatusCode(400).end();
+          } else {
+            track(request, input);
+          }
+        });
       } else if (path.equals("/metrics")) {
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         request.response().end("jvm_memory_used_bytes{area=\"heap\",id=\"all\"} " + heap + "\n"
             + "echotag_sse_subscribers " + subscribers.get() + "\n");
       } else {
         request.response().setStatusCode(404).end();
+      }
+    }
+
+    private static JsonObject parse(Buffer body) {
+      try {
+        return body.toJsonObject();
+      } catch (RuntimeException e) {
+        return null;
       }
     }
 
@@ -179,7 +195,7 @@ public final class BareSseServer {
     private void track(HttpServerRequest request, JsonObject input) {
       long seq = sequence.incrementAndGet();
       String id = "evt_" + String.format("%026d", seq);
-      String now = Instant.now().toString();
+      String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
       String json = new JsonObject().put("id", id).put("project_id", PROJECT)
           .put("event_type", input.getString("event_type")).put("visitor_id", input.getString("visitor_id"))
           .put("session_id", "ses_01JBAREBENCH00000000000000").put("data", input.getJsonObject("data"))
