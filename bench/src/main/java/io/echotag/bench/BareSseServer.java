@@ -100,8 +100,9 @@ public final class BareSseServer {
     return "id: " + id + "\nevent: " + type + "\ndata: " + json + "\n\n";
   }
 
-  private String lastId() {
-    return "evt_" + String.format("%026d", sequence.get());
+  /** The id of the {@code seq}-th tracked event: the gateway's length, numbered in order. */
+  private static String eventId(long seq) {
+    return "evt_" + String.format("%026d", seq);
   }
 
   /** A snapshot shaped like the gateway's for the SSE bench's traffic (~7 KB). */
@@ -117,7 +118,7 @@ public final class BareSseServer {
     synchronized (recent) {
       json.append(String.join(",", recent));
     }
-    return frame(lastId(), "snapshot", json.append("]}").toString());
+    return frame(eventId(sequence.get()), "snapshot", json.append("]}").toString());
   }
 
   /** One HTTP server on one event loop, with the streams it accepted (confined to that loop). */
@@ -193,8 +194,7 @@ public final class BareSseServer {
 
     /** Frames the event as the gateway stores it (~370 bytes), answers 201 and writes it to every stream. */
     private void track(HttpServerRequest request, JsonObject input) {
-      long seq = sequence.incrementAndGet();
-      String id = "evt_" + String.format("%026d", seq);
+      String id = eventId(sequence.incrementAndGet());
       String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
       String json = new JsonObject().put("id", id).put("project_id", PROJECT)
           .put("event_type", input.getString("event_type")).put("visitor_id", input.getString("visitor_id"))

@@ -1,8 +1,8 @@
 package io.echotag.bench;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
@@ -10,7 +10,6 @@ import org.HdrHistogram.Histogram;
 /** WebhookBench's figures: a human summary and one machine-readable RESULT line. */
 final class WebhookReport {
   private static final int BUSIEST_SLOTS = 4;
-
 
   private final WebhookOptions options;
   private final OpenLoopSender.Result latencySent;
