@@ -35,6 +35,16 @@ public final class AnalyticsRollups {
   }
 
   /**
+   * Waits for any running applier and keeps others out until {@code conn}'s transaction ends.
+   * A deletion of rollup rows (a visitor's erasure, a project's deletion) takes it first: the
+   * rollup tables have no foreign keys, so an applier working meanwhile could otherwise write rows
+   * for what is being deleted, after the deletion had looked.
+   */
+  public static Future<Void> holdApplier(SqlConnection conn) {
+    return conn.query(AnalyticsSql.LOCK_APPLIER).execute().mapEmpty();
+  }
+
+  /**
    * Folds in everything queued, one batch per transaction, waiting for an applier that is
    * running.
    */

@@ -1,6 +1,7 @@
 package io.echotag.projects;
 
 import io.echotag.Services;
+import io.echotag.analytics.AnalyticsRollups;
 import io.echotag.bus.Addresses;
 import io.echotag.common.Ids;
 import io.echotag.common.Times;
@@ -111,8 +112,9 @@ public final class ProjectRoutes {
   private Future<Reply> delete(RoutingContext ctx) {
     Principal caller = Auth.principal(ctx);
     return services.projects().resolve(caller, ctx.pathParam("id"))
-        .compose(project -> services.pool().preparedQuery(ProjectSql.DELETE)
-            .execute(Tuple.of(project.id(), caller.organizationId()))
+        .compose(project -> services.pool().withTransaction(conn -> AnalyticsRollups.holdApplier(conn)
+                .compose(held -> conn.preparedQuery(ProjectSql.DELETE).execute(Tuple.of(project.id(),
+                    caller.organizationId()))))
             .map(rows -> {
               changed(ctx, project.id());
               return Reply.noContent();

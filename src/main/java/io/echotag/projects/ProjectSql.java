@@ -18,10 +18,17 @@ final class ProjectSql {
   static final String UPDATE = "UPDATE projects SET name = $3, domain = $4, timezone = $5, settings = $6, "
       + "updated_at = now() WHERE id = $1 AND organization_id = $2 RETURNING " + COLUMNS;
 
-  /** Hot-path tables carry no foreign key, so a deletion clears them first; the rest cascades. */
+  /**
+   * Hot-path tables, and the rollup rows that name visitors or sessions, carry no foreign key, so
+   * a deletion clears them first; the rest cascades. Runs under the rollup applier's lock
+   * ({@code AnalyticsRollups.holdApplier}).
+   */
   static final String DELETE = "WITH e AS (DELETE FROM events WHERE project_id = $1), "
       + "k AS (DELETE FROM event_keys WHERE project_id = $1), "
       + "s AS (DELETE FROM sessions WHERE project_id = $1), "
+      + "vh AS (DELETE FROM analytics_visitor_hours WHERE project_id = $1), "
+      + "pl AS (DELETE FROM analytics_page_last WHERE project_id = $1), "
+      + "sr AS (DELETE FROM analytics_session_rolled WHERE project_id = $1), "
       + "d AS (DELETE FROM deliveries WHERE project_id = $1), "
       + "a AS (DELETE FROM delivery_attempts WHERE project_id = $1), "
       + "x AS (DELETE FROM executions WHERE project_id = $1), "

@@ -1,6 +1,7 @@
 package io.echotag.visitors;
 
 import io.echotag.Services;
+import io.echotag.analytics.AnalyticsRollups;
 import io.echotag.common.Times;
 import io.echotag.http.ApiError;
 import io.echotag.http.Auth;
@@ -93,8 +94,8 @@ public final class VisitorRoutes {
   private Future<Reply> erase(RoutingContext ctx) {
     String visitorId = ctx.pathParam("visitor_id");
     return project(ctx, Query.string(ctx, "project_id"))
-        .compose(project -> services.pool().withTransaction(conn -> conn.preparedQuery(VisitorSql.ERASE)
-            .execute(Tuple.of(project.id(), visitorId))))
+        .compose(project -> services.pool().withTransaction(conn -> AnalyticsRollups.holdApplier(conn)
+            .compose(held -> conn.preparedQuery(VisitorSql.ERASE).execute(Tuple.of(project.id(), visitorId)))))
         .map(rows -> {
           if (rows.size() == 0) {
             throw notFound(visitorId);

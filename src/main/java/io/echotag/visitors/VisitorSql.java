@@ -44,9 +44,17 @@ final class VisitorSql {
   static final String UNASSIGN_TAG = "DELETE FROM visitor_tags WHERE project_id = $1 AND visitor_id = $2 "
       + "AND tag_id = $3";
 
-  /** Right to erasure: events (and their idempotency keys), sessions, then the visitor; tag links cascade. */
+  /**
+   * Right to erasure: events (and their idempotency keys), sessions, the analytics rows that name
+   * the visitor or its sessions, then the visitor; tag links cascade. Runs under the rollup
+   * applier's lock ({@code AnalyticsRollups.holdApplier}).
+   */
   static final String ERASE = "WITH gone AS (DELETE FROM events WHERE project_id = $1 AND visitor_id = $2 "
       + "RETURNING id), keys AS (DELETE FROM event_keys k USING gone WHERE k.project_id = $1 AND k.event_id = gone.id), "
-      + "sessions AS (DELETE FROM sessions WHERE project_id = $1 AND visitor_id = $2) "
+      + "ended AS (DELETE FROM sessions WHERE project_id = $1 AND visitor_id = $2 RETURNING id), "
+      + "rolled AS (DELETE FROM analytics_session_rolled r USING ended s "
+      + "WHERE r.project_id = $1 AND r.session_id = s.id), "
+      + "hours AS (DELETE FROM analytics_visitor_hours WHERE project_id = $1 AND visitor_id = $2), "
+      + "pages AS (DELETE FROM analytics_page_last WHERE project_id = $1 AND visitor_id = $2) "
       + "DELETE FROM visitors WHERE project_id = $1 AND visitor_id = $2 RETURNING visitor_id";
 }

@@ -4,6 +4,9 @@ import io.echotag.testing.Api;
 import io.echotag.testing.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -12,10 +15,12 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import static io.echotag.analytics.AnalyticsFixtures.analytics;
 import static io.echotag.analytics.AnalyticsFixtures.event;
@@ -182,17 +187,54 @@ class AnalyticsRollupsTest {
     send(admin, List.of(pageView("c1", "2026-05-02T10:00:00.000Z", "https://c.example/").put("project_id", projectC),
         pageView("c2", "2026-05-02T10:00:00.000Z", "https://c.example/").put("project_id", projectC)));
     drainRollups();
-    // hourly type, hourly page, 2 visitor-hours, daily page, session hour, 2 page pairs, page last-view hour
-    assertThat(rollupRows(projectC)).isEqualTo(1 + 1 + 2 + 1 + 1 + 2 + 1);
+    // hourly type, hourly page, 2 visitor-hours, daily page, session hour, 2 page pairs, page last-view hour,
+    // 2 sessions counted
+    assertThat(rollupRows(projectC)).isEqualTo(1 + 1 + 2 + 1 + 1 + 2 + 1 + 2);
 
     assertThat(admin.delete("/v1/visitors/c1?project_id=" + projectC).status()).isEqualTo(204);
-    assertThat(gateway.count("SELECT count(*) FROM analytics_visitor_hours WHERE project_id = $1 AND visitor_id = 'c1'",
-        projectC)).isZero();
-    assertThat(gateway.count("SELECT count(*) FROM analytics_page_last WHERE project_id = $1 AND visitor_id = 'c1'",
-        projectC)).isZero();
+    assertThat(rowsNaming(projectC, "c1")).isZero();
+    assertThat(rowsNaming(projectC, "c2")).isEqualTo(3);
 
     assertThat(admin.delete("/v1/projects/" + projectC).status()).isEqualTo(204);
     assertThat(rollupRows(projectC)).isZero();
+  }
+
+  @Test
+  @DisplayName("erasing a visitor waits for a running applier, then removes the rows that applier wrote")
+  void erasureWaitsForTheApplier() throws Exception {
+    String projectE = admin.post("/v1/projects", new JsonObject().put("name", "E")).json().getString("id");
+    SqlConnection applier = TestGateway.resultOf(gateway.gateway().services().pool().getConnection());
+    try {
+      // An applier in the middle of its statement: it holds the lock and has written (not yet
+      // committed) the rows of e1's first page view. The gateway's own applier cannot take it now.
+      Transaction tx = TestGateway.resultOf(applier.begin());
+      TestGateway.resultOf(AnalyticsRollups.holdApplier(applier));
+      send(admin, List.of(pageView("e1", "2026-05-03T10:00:00.000Z", "https://e.example/").put("project_id", projectE)));
+      TestGateway.resultOf(applier.preparedQuery(AnalyticsSql.APPLY_PENDING).execute(Tuple.of(AnalyticsRollups.BATCH)));
+      assertThat(TestGateway.resultOf(applier.preparedQuery("SELECT count(*) FROM analytics_page_last "
+          + "WHERE project_id = $1 AND visitor_id = 'e1'").execute(Tuple.of(projectE))).iterator().next().getLong(0))
+          .isEqualTo(1);
+
+      CompletableFuture<Api.Response> erased = CompletableFuture.supplyAsync(
+          () -> admin.delete("/v1/visitors/e1?project_id=" + projectE));
+      TestGateway.await("the erasure to wait for the applier's lock", 10_000, () -> gateway.count(
+          "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") > 0);
+      assertThat(erased).isNotDone();
+      TestGateway.resultOf(tx.commit());
+
+      assertThat(erased.get(30, TimeUnit.SECONDS).status()).isEqualTo(204);
+      assertThat(rowsNaming(projectE, "e1")).isZero();
+    } finally {
+      applier.close();
+    }
+  }
+
+  /** Rollup rows that name the visitor, or one of its sessions (by the session's row, while it exists). */
+  private static long rowsNaming(String projectId, String visitorId) {
+    return gateway.count("SELECT (SELECT count(*) FROM analytics_visitor_hours WHERE project_id = $1 AND visitor_id = $2) "
+        + "+ (SELECT count(*) FROM analytics_page_last WHERE project_id = $1 AND visitor_id = $2) "
+        + "+ (SELECT count(*) FROM analytics_session_rolled r WHERE r.project_id = $1 AND r.session_id NOT IN "
+        + "(SELECT id FROM sessions WHERE project_id = $1 AND visitor_id <> $2))", projectId, visitorId);
   }
 
   /** Both queries (parameter: project A) give the same set of rows. */
@@ -208,6 +250,7 @@ class AnalyticsRollupsTest {
         + "+ (SELECT count(*) FROM analytics_daily_pages WHERE project_id = $1) "
         + "+ (SELECT count(*) FROM analytics_hourly_sessions WHERE project_id = $1) "
         + "+ (SELECT count(*) FROM analytics_page_last WHERE project_id = $1) "
-        + "+ (SELECT count(*) FROM analytics_page_last_hours WHERE project_id = $1)", projectId);
+        + "+ (SELECT count(*) FROM analytics_page_last_hours WHERE project_id = $1) "
+        + "+ (SELECT count(*) FROM analytics_session_rolled WHERE project_id = $1)", projectId);
   }
 }
