@@ -22,6 +22,8 @@
 #   ECHOTAG_JAR=path              benchmark this gateway jar instead of target/echotag.jar
 #   GATEWAY_JAVA_OPTS="..."       JVM options for the gateway (e.g. -Xmx1g)
 #   BENCH_JAVA_OPTS="..."         JVM options for the bench JVM (sender and sink)
+#   BENCH_FLUSH_PROBE=0           1: time the disk's flushes (8 KB write + fdatasync every 5 ms,
+#                                 in the run's data directory) over the measured window
 #   ECHOTAG_DELIVERY_*, ECHOTAG_WEBHOOKS_*
 #                                 passed through to the gateway (delivery tuning); listed in
 #                                 the summary
@@ -38,6 +40,7 @@ EVENTS="${BENCH_EVENTS:-20000}"
 BATCH_SIZE="${BENCH_BATCH_SIZE:-500}"
 BATCH_CONNECTIONS="${BENCH_BATCH_CONNECTIONS:-4}"
 THROUGHPUT_TIMEOUT="${BENCH_THROUGHPUT_TIMEOUT:-300}"
+FLUSH_PROBE="${BENCH_FLUSH_PROBE:-0}"
 GATEWAY_JAR="${ECHOTAG_JAR:-$ROOT/target/echotag.jar}"
 BENCH_JAR="$BENCH_DIR/target/echotag-bench.jar"
 START_TIMEOUT_S=120
@@ -179,14 +182,16 @@ run_bench() {
   BENCH_STATUS=0
   log "latency phase: ${RATE} ev/s for ${WARMUP}s warm-up + ${DURATION}s measured;" \
     "throughput phase: ${EVENTS} events in batches of ${BATCH_SIZE}"
-  local bench_opts
+  local bench_opts probe_opts=()
   read -r -a bench_opts <<<"${BENCH_JAVA_OPTS:-}"
+  # The data directory is on the disk the embedded database writes its WAL to.
+  [[ "$FLUSH_PROBE" == 1 ]] && probe_opts=(--flush-probe "$WORK/data")
   java ${bench_opts[@]+"${bench_opts[@]}"} -cp "$BENCH_JAR" io.echotag.bench.WebhookBench \
     --url "http://127.0.0.1:$GATEWAY_PORT" --key "$API_KEY" \
     --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" \
     --drain-timeout "$DRAIN_TIMEOUT" --events "$EVENTS" --batch-size "$BATCH_SIZE" \
     --batch-connections "$BATCH_CONNECTIONS" --throughput-timeout "$THROUGHPUT_TIMEOUT" \
-    >"$WORK/bench.out" 2>&1 &
+    ${probe_opts[@]+"${probe_opts[@]}"} >"$WORK/bench.out" 2>&1 &
   BENCH_PID=$!
   wait "$BENCH_PID" || BENCH_STATUS=$?
   BENCH_PID=""
@@ -248,6 +253,7 @@ main() {
   require_positive BENCH_BATCH_SIZE "$BATCH_SIZE"
   require_positive BENCH_BATCH_CONNECTIONS "$BATCH_CONNECTIONS"
   require_positive BENCH_THROUGHPUT_TIMEOUT "$THROUGHPUT_TIMEOUT"
+  [[ "$FLUSH_PROBE" == 0 || "$FLUSH_PROBE" == 1 ]] || die "BENCH_FLUSH_PROBE must be 0 or 1, got '$FLUSH_PROBE'"
   trap cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM

@@ -33,6 +33,8 @@ public final class WebhookBench {
 
   static final int EXIT_INCOMPLETE = 3;
   private static final long SETUP_TIMEOUT_S = 30;
+  /** The flush probe ends with the measured window, long before the deliveries are drained. */
+  private static final long PROBE_JOIN_MS = 10_000;
   /** On SIGTERM / Ctrl-C there is little time: whoever stops us waits only so long. */
   private static final long SHUTDOWN_DELETE_S = 5;
   private static final long POLL_MS = 100;
@@ -62,8 +64,11 @@ public final class WebhookBench {
     System.exit(new WebhookBench(options).run());
   }
 
-  /** What the latency phase sent, and what the sink received of its measured window. */
-  record Latency(OpenLoopSender.Result sent, WebhookSink.Phase delivered) {
+  /**
+   * What the latency phase sent, what the sink received of its measured window, and the disk's
+   * flush latency over that window (null unless {@code --flush-probe}).
+   */
+  record Latency(OpenLoopSender.Result sent, WebhookSink.Phase delivered, FlushProbe.Result flush) {
   }
 
   /**
@@ -127,7 +132,8 @@ public final class WebhookBench {
     // from an idle gateway and an empty connection pool: their first second opened connections
     // under load and showed waits of 100-300 ms that a steady stream of events never sees.) The
     // warm-up is long enough for the gateway to have caught up with its JIT-cold start by then.
-    OpenLoopSender.Result sent = send(vertx, sink);
+    FlushProbe probe = options.flushProbe() == null ? null : new FlushProbe(options.flushProbe());
+    OpenLoopSender.Result sent = send(vertx, sink, probe);
     System.out.printf("latency phase: sending done (%d acknowledged 2xx, %d of them in the"
         + " measured window), waiting up to %d s for their deliveries%n", sent.ok(),
         sent.okInWindow(), options.drainTimeoutSeconds());
@@ -137,13 +143,20 @@ public final class WebhookBench {
             && sink.latencyPhaseReceived() >= sent.ok(),
         () -> sink.latencyPhaseReceived() + " of " + sent.ok(),
         System.nanoTime() + TimeUnit.SECONDS.toNanos(options.drainTimeoutSeconds()));
-    return new Latency(sent, sink.latency());
+    return new Latency(sent, sink.latency(), probe == null ? null : probe.await(PROBE_JOIN_MS));
   }
 
-  /** Runs the latency phase's open-loop schedule (warm-up, then measured seconds) and returns what it sent. */
-  private OpenLoopSender.Result send(Vertx vertx, WebhookSink sink) throws Exception {
+  /**
+   * Runs the latency phase's open-loop schedule (warm-up, then measured seconds) and returns what
+   * it sent; the probe, if any, times flushes over the measured seconds.
+   */
+  private OpenLoopSender.Result send(Vertx vertx, WebhookSink sink, FlushProbe probe) throws Exception {
     OpenLoopSender sender = new OpenLoopSender(options, sink, badAnswers);
     String id = await(vertx.deployVerticle(sender), SETUP_TIMEOUT_S);
+    if (probe != null) {
+      // The sender's schedule (and with it the measured window) starts when it is deployed.
+      probe.start(sender.window().measureFrom(), sender.window().stopAt());
+    }
     // The sender bounds itself (schedule + grace); this only guards against a bug.
     long bound = options.warmupSeconds() + options.durationSeconds() + 60;
     OpenLoopSender.Result sent = await(sender.finished(), bound);

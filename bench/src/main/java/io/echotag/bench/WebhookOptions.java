@@ -1,6 +1,8 @@
 package io.echotag.bench;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +28,8 @@ record WebhookOptions(
     int drainTimeoutSeconds,
     int throughputTimeoutSeconds,
     int visitors,
-    int eventLoops) {
+    int eventLoops,
+    Path flushProbe) {
 
   static final String USAGE = String.join("\n",
       "usage: java -cp echotag-bench.jar io.echotag.bench.WebhookBench"
@@ -48,12 +51,14 @@ record WebhookOptions(
       "  --throughput-timeout S    how long to wait for all deliveries, from the first send (300)",
       "  other:",
       "  --visitors N              distinct visitor ids to draw from (10000)",
-      "  --event-loops N           event loops shared by the sink and the senders (2)");
+      "  --event-loops N           event loops shared by the sink and the senders (2)",
+      "  --flush-probe DIR         during the measured window, time an 8 KB write + fdatasync every"
+          + " 5 ms in DIR (a directory on the database's disk) and report it (off)");
 
   private static final Set<String> FLAGS = Set.of("--url", "--key", "--rate", "--duration",
       "--warmup", "--connections", "--max-in-flight", "--events", "--batch-size",
       "--batch-connections", "--drain-timeout", "--throughput-timeout", "--visitors",
-      "--event-loops");
+      "--event-loops", "--flush-probe");
 
   static WebhookOptions parse(String[] args) {
     Map<String, String> flags = toMap(args);
@@ -85,7 +90,8 @@ record WebhookOptions(
         intFlag(flags, "--drain-timeout", 60, 1, 3_600),
         intFlag(flags, "--throughput-timeout", 300, 1, 3_600),
         intFlag(flags, "--visitors", 10_000, 1, 100_000_000),
-        intFlag(flags, "--event-loops", 2, 1, 16));
+        intFlag(flags, "--event-loops", 2, 1, 16),
+        directory(flags, "--flush-probe"));
   }
 
   /** Events the latency phase sends in all, warm-up included. */
@@ -106,6 +112,18 @@ record WebhookOptions(
       flags.put(flag, args[i + 1]);
     }
     return flags;
+  }
+
+  private static Path directory(Map<String, String> flags, String flag) {
+    String value = flags.get(flag);
+    if (value == null) {
+      return null;
+    }
+    Path path = Path.of(value);
+    if (!Files.isDirectory(path) || !Files.isWritable(path)) {
+      throw new IllegalArgumentException(flag + " must be a writable directory, got: " + value);
+    }
+    return path;
   }
 
   private static String required(Map<String, String> flags, String flag) {

@@ -10,6 +10,8 @@ import org.HdrHistogram.Histogram;
 /** WebhookBench's figures: a human summary and one machine-readable RESULT line. */
 final class WebhookReport {
   private static final int BUSIEST_SLOTS = 4;
+  /** Flush stalls listed by their offset; the count covers them all. */
+  private static final int LISTED_STALLS = 10;
 
   private final WebhookOptions options;
   private final OpenLoopSender.Result latencySent;
@@ -18,12 +20,14 @@ final class WebhookReport {
   private final WebhookSink.Phase batchDelivered;
   private final long backlogAtStart;
   private final WebhookSink.Totals totals;
+  private final FlushProbe.Result flush;
 
   WebhookReport(WebhookOptions options, WebhookBench.Latency latency,
       WebhookBench.Throughput throughput, WebhookSink.Totals totals) {
     this.options = options;
     this.latencySent = latency.sent();
     this.latencyDelivered = latency.delivered();
+    this.flush = latency.flush();
     this.batchSent = throughput.sent();
     this.batchDelivered = throughput.delivered();
     this.backlogAtStart = throughput.backlogAtStart();
@@ -69,6 +73,9 @@ final class WebhookReport {
             + "  p99 %.3f  p99.9 %.3f  max %.3f", ms(latency, 50), ms(latency, 90),
         ms(latency, 99), ms(latency, 99.9), maxMs(latency)));
     System.out.println("  " + slowBursts(latencyDelivered));
+    if (flush != null) {
+      System.out.println("  " + flushLine(flush));
+    }
     System.out.println(format("throughput phase: %d events in %d batch requests of up to %d:"
             + " %d accepted, %d rejected, %d non-2xx, %d failed%s", batchSent.events(),
         batchSent.requests(), options.batchSize(), batchSent.accepted(), batchSent.rejected(),
@@ -111,6 +118,21 @@ final class WebhookReport {
     return format("above %d ms: %d deliveries; the %d busiest %.2f s slots of sending hold %d of them%s",
         WebhookSink.Phase.SLOW_MICROS / 1000, slow, busiest.size(), slotSeconds, inBusiest,
         slots.isEmpty() ? "" : " (" + slots + ")");
+  }
+
+  /** The disk's flush latency over the measured window, and when it stalled (offsets as above). */
+  static String flushLine(FlushProbe.Result flush) {
+    if (flush.failure() != null) {
+      return "disk flush probe failed: " + flush.failure();
+    }
+    Histogram micros = flush.micros();
+    String stalls = flush.stalls().stream().limit(LISTED_STALLS)
+        .map(s -> format("+%.2f s: %.0f ms", s.offsetSeconds(), s.millis()))
+        .collect(Collectors.joining(", "));
+    return format("disk flush, 8 KB write + fdatasync every 5 ms (ms): p50 %.3f  p99 %.3f  max %.3f;"
+            + " %d above %d ms%s", ms(micros, 50), ms(micros, 99), maxMs(micros), flush.stalls().size(),
+        FlushProbe.STALL_MS, stalls.isEmpty() ? "" : " (" + stalls
+            + (flush.stalls().size() > LISTED_STALLS ? ", ..." : "") + ")");
   }
 
   private String resultLine() {
