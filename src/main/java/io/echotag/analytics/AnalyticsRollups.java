@@ -5,6 +5,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.function.Function;
+
 /**
  * The hourly rollups behind {@code GET /v1/analytics}: events and revenue per (project, UTC hour,
  * type), page views per (project, hour, url) and per day, sessions per start hour, and presence
@@ -35,12 +37,17 @@ public final class AnalyticsRollups {
   }
 
   /**
-   * Waits for any running applier and keeps others out until {@code conn}'s transaction ends.
-   * A deletion of rollup rows (a visitor's erasure, a project's deletion) takes it first: the
-   * rollup tables have no foreign keys, so an applier working meanwhile could otherwise write rows
-   * for what is being deleted, after the deletion had looked.
+   * Runs {@code deletion} in a transaction that first waits for any running applier and keeps
+   * others out until it ends. A deletion of rollup rows (a visitor's erasure, a project's
+   * deletion) goes through here: the rollup tables have no foreign keys, so an applier working
+   * meanwhile could otherwise write rows for what is being deleted, after the deletion had looked.
    */
-  public static Future<Void> holdApplier(SqlConnection conn) {
+  public static <T> Future<T> withApplierHeld(Pool pool, Function<SqlConnection, Future<T>> deletion) {
+    return pool.withTransaction(conn -> holdApplier(conn).compose(held -> deletion.apply(conn)));
+  }
+
+  /** Takes the applier's lock for the rest of {@code conn}'s transaction (none: for one statement only). */
+  static Future<Void> holdApplier(SqlConnection conn) {
     return conn.query(AnalyticsSql.LOCK_APPLIER).execute().mapEmpty();
   }
 

@@ -112,9 +112,8 @@ public final class ProjectRoutes {
   private Future<Reply> delete(RoutingContext ctx) {
     Principal caller = Auth.principal(ctx);
     return services.projects().resolve(caller, ctx.pathParam("id"))
-        .compose(project -> services.pool().withTransaction(conn -> AnalyticsRollups.holdApplier(conn)
-                .compose(held -> conn.preparedQuery(ProjectSql.DELETE).execute(Tuple.of(project.id(),
-                    caller.organizationId()))))
+        .compose(project -> AnalyticsRollups.withApplierHeld(services.pool(),
+                conn -> conn.preparedQuery(ProjectSql.DELETE).execute(Tuple.of(project.id(), caller.organizationId())))
             .map(rows -> {
               changed(ctx, project.id());
               return Reply.noContent();

@@ -21,7 +21,7 @@ final class ProjectSql {
   /**
    * Hot-path tables, and the rollup rows that name visitors or sessions, carry no foreign key, so
    * a deletion clears them first; the rest cascades. Runs under the rollup applier's lock
-   * ({@code AnalyticsRollups.holdApplier}).
+   * ({@code AnalyticsRollups.withApplierHeld}).
    */
   static final String DELETE = "WITH e AS (DELETE FROM events WHERE project_id = $1), "
       + "k AS (DELETE FROM event_keys WHERE project_id = $1), "

@@ -94,8 +94,8 @@ public final class VisitorRoutes {
   private Future<Reply> erase(RoutingContext ctx) {
     String visitorId = ctx.pathParam("visitor_id");
     return project(ctx, Query.string(ctx, "project_id"))
-        .compose(project -> services.pool().withTransaction(conn -> AnalyticsRollups.holdApplier(conn)
-            .compose(held -> conn.preparedQuery(VisitorSql.ERASE).execute(Tuple.of(project.id(), visitorId)))))
+        .compose(project -> AnalyticsRollups.withApplierHeld(services.pool(),
+            conn -> conn.preparedQuery(VisitorSql.ERASE).execute(Tuple.of(project.id(), visitorId))))
         .map(rows -> {
           if (rows.size() == 0) {
             throw notFound(visitorId);

@@ -47,7 +47,7 @@ final class VisitorSql {
   /**
    * Right to erasure: events (and their idempotency keys), sessions, the analytics rows that name
    * the visitor or its sessions, then the visitor; tag links cascade. Runs under the rollup
-   * applier's lock ({@code AnalyticsRollups.holdApplier}).
+   * applier's lock ({@code AnalyticsRollups.withApplierHeld}).
    */
   static final String ERASE = "WITH gone AS (DELETE FROM events WHERE project_id = $1 AND visitor_id = $2 "
       + "RETURNING id), keys AS (DELETE FROM event_keys k USING gone WHERE k.project_id = $1 AND k.event_id = gone.id), "
