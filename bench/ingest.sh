@@ -2,8 +2,10 @@
 # Ingest benchmark for the EchoTag gateway.
 #
 # Starts the gateway on a fresh embedded database, measures single-event ingest with wrk
-# (bench/ingest.lua) and batch ingest with LoadGen, then measures a bare Vert.x server (the
-# ceiling on this machine) with the same wrk load, and prints a summary (also written to
+# (bench/ingest.lua) and batch ingest with LoadGen, then the durable floor (DurableFloorServer:
+# parse, check, group-commit into the gateway's own events table, nothing else; the least a
+# durable ingest can cost on this machine) and a bare Vert.x server (the ceiling) with the same
+# wrk load, and prints a summary (also written to
 # bench/results/ingest-<date>.txt). wrk costs a quarter of LoadGen's CPU per request, which
 # matters on 2 cores shared with the gateway and PostgreSQL.
 #
@@ -11,14 +13,14 @@
 # Environment (all optional):
 #   BENCH_DURATION=20           measured seconds per run
 #   BENCH_WARMUP=40             warm-up seconds per run (load, not measured; both JVMs JIT-compile on 2 cores)
-#   BENCH_CONNECTIONS=64        connections for the single-event runs (gateway and bare)
+#   BENCH_CONNECTIONS=64        connections for the single-event runs (gateway, floor and bare)
 #   BENCH_BATCH_CONNECTIONS=16  connections for the batch run
 #   BENCH_BATCH_SIZE=100        events per batch request
 #   BENCH_REBUILD=1             rebuild the gateway jar even when it exists
 #   ECHOTAG_JAR=path            benchmark this gateway jar instead of target/echotag.jar
 #   GATEWAY_JAVA_OPTS="..."     JVM options for the gateway (e.g. -Xmx1g)
 #   BENCH_TRIGGERS=0            active triggers on page_view to create before the load (bench/triggers.sh)
-#   BENCH_ONLY_SINGLE=1         run the single-event gateway run only (no batch, no bare server)
+#   BENCH_ONLY_SINGLE=1         run the single-event gateway run only (no batch, floor or bare server)
 #   BENCH_SINGLE_TOOL=wrk       load tool for the single-event runs: wrk (installed when missing) or loadgen
 #   BENCH_WRK_THREADS=2         wrk threads
 set -euo pipefail
@@ -46,6 +48,8 @@ GATEWAY_PID=""
 GATEWAY_PORT=""
 BARE_PORT=""
 BARE_PID=""
+FLOOR_PORT=""
+FLOOR_PID=""
 LOADGEN_PID=""
 
 log() {
@@ -84,11 +88,17 @@ stop_bare() {
   BARE_PID=""
 }
 
+stop_floor() {
+  stop_child "$FLOOR_PID" "floor server" 10
+  FLOOR_PID=""
+}
+
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
   stop_child "$LOADGEN_PID" loadgen 10
   stop_bare
+  stop_floor
   stop_gateway
   if ((status != 0)) && [[ -n "$WORK" && -s "$WORK/gateway.log" ]]; then
     log "last gateway log lines:"
@@ -180,6 +190,21 @@ start_bare() {
   log "bare server up on port $BARE_PORT"
 }
 
+# The durable floor, on the gateway's embedded database (its port is the fourth line of
+# postmaster.pid). The gateway stays up, idle, so that its database does.
+start_floor() {
+  local line pg_port
+  pg_port="$(sed -n 4p "$WORK/data/pg/postmaster.pid")"
+  [[ "$pg_port" =~ ^[0-9]+$ ]] || die "no database port in $WORK/data/pg/postmaster.pid"
+  log "starting the durable floor server on the gateway's database (port $pg_port)"
+  java -cp "$BENCH_JAR" io.echotag.bench.DurableFloorServer --port 0 \
+    --database "postgresql://postgres@127.0.0.1:$pg_port/postgres" >"$WORK/floor.log" 2>&1 &
+  FLOOR_PID=$!
+  line="$(wait_for_line "$FLOOR_PID" "$WORK/floor.log" 'FLOOR listening on http://[^[:space:]]+')"
+  FLOOR_PORT="$(port_of "$line")"
+  log "floor server up on port $FLOOR_PORT"
+}
+
 # Creates $TRIGGERS active triggers on page_view, each with a url condition. The load's urls are
 # https://example.com/p/0 .. /p/9999, so each trigger matches one page in 10,000 (its action tags
 # the visitor) and every page view is evaluated against all of them.
@@ -255,14 +280,15 @@ field() {
 # ---------------------------------------------------------------- summary
 
 summary() {
-  local gateway_eps bare_eps ratio revision
+  local gateway_eps bare_eps floor_eps ratio floor_ratio revision
   gateway_eps="$(field single events_per_s)"
   bare_eps="n/a"
   ratio="n/a"
   if [[ "$ONLY_SINGLE" != 1 ]]; then
     bare_eps="$(field bare events_per_s)"
-    ratio="$(awk -v g="$gateway_eps" -v b="$bare_eps" \
-      'BEGIN { if (b > 0) printf "%.1f", 100 * g / b; else printf "n/a" }')"
+    floor_eps="$(field floor events_per_s)"
+    ratio="$(percent "$gateway_eps" "$bare_eps")"
+    floor_ratio="$(percent "$gateway_eps" "$floor_eps")"
   fi
   revision="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   if [[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml conf 2>/dev/null)" ]]; then
@@ -287,13 +313,21 @@ summary() {
   printf '%-34s %8s rows/s %10s %10s %8s\n' \
     "gateway batch ${BATCH_SIZE}, ${BATCH_CONNECTIONS} conn" "$(field batch events_per_s)" \
     "$(field batch p50_ms)" "$(field batch p99_ms)" "$(errors_of batch)"
+  printf '%-34s %10s ev/s %10s %10s %8s\n' "durable floor, ${CONNECTIONS} conn" \
+    "$floor_eps" "$(field floor p50_ms)" "$(field floor p99_ms)" "$(errors_of floor)"
   printf '%-34s %9s req/s %10s %10s %8s\n' "bare server, ${CONNECTIONS} conn" \
     "$bare_eps" "$(field bare p50_ms)" "$(field bare p99_ms)" "$(errors_of bare)"
   echo
+  echo "gateway / durable floor (single events/s): ${floor_ratio} %"
   echo "gateway / bare (single events/s vs bare req/s): ${ratio} %"
   echo
   echo "raw:"
-  cat "$WORK/single.result" "$WORK/batch.result" "$WORK/bare.result"
+  cat "$WORK/single.result" "$WORK/batch.result" "$WORK/floor.result" "$WORK/bare.result"
+}
+
+# $1 as a percentage of $2, one decimal.
+percent() {
+  awk -v g="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", 100 * g / b; else printf "n/a" }'
 }
 
 # Non-2xx answers plus transport failures of run $1.
@@ -333,6 +367,9 @@ main() {
   fi
   run_load batch --url "$gateway/v1/events/batch" --key "$API_KEY" --mode batch \
     --batch-size "$BATCH_SIZE" --connections "$BATCH_CONNECTIONS"
+  start_floor
+  run_single floor "$CONNECTIONS" "http://127.0.0.1:$FLOOR_PORT/v1/events"
+  stop_floor
   # Stopped before the bare run so that both servers get the machine to themselves.
   stop_gateway
 
