@@ -29,12 +29,12 @@ import java.util.function.Supplier;
  *
  * <p>Shared by every event loop of the node. Each project's list is dropped on a trigger change
  * ({@link Addresses#CONFIG_CHANGED}, cluster-wide) and trusted at most
- * {@link TriggerEngine#ACTIVE_LIST_TTL_MS} without one.
+ * {@link TriggerLoader#ACTIVE_LIST_TTL_MS} without one.
  */
 public final class TriggerGate implements TriggerFilter {
   private record Active(List<Gated> triggers, long readAtNanos) {
     boolean fresh() {
-      return System.nanoTime() - readAtNanos < TimeUnit.MILLISECONDS.toNanos(TriggerEngine.ACTIVE_LIST_TTL_MS);
+      return System.nanoTime() - readAtNanos < TimeUnit.MILLISECONDS.toNanos(TriggerLoader.ACTIVE_LIST_TTL_MS);
     }
   }
 
