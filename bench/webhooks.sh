@@ -227,6 +227,8 @@ summary() {
   echo "latency phase: ${RATE} events/s open loop over at most ${CONNECTIONS} connections," \
     "${WARMUP}s warm-up + ${DURATION}s measured"
   echo "throughput phase: ${EVENTS} events, batches of ${BATCH_SIZE}, ${BATCH_CONNECTIONS} in flight"
+  # On the wall clock, for lining up samplers run beside the bench with the offsets below.
+  grep -m 1 '^latency phase: the measured window starts at ' "$WORK/bench.out" || true
   # WebhookBench's own summary: from its first figures line to the line before RESULT.
   sed -n '/^latency phase: [0-9]* events sent/,/^RESULT /p' "$WORK/bench.out" | grep -v '^RESULT '
   echo

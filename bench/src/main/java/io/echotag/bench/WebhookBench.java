@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -153,6 +155,11 @@ public final class WebhookBench {
   private OpenLoopSender.Result send(Vertx vertx, WebhookSink sink, FlushProbe probe) throws Exception {
     OpenLoopSender sender = new OpenLoopSender(options, sink, badAnswers);
     String id = await(vertx.deployVerticle(sender), SETUP_TIMEOUT_S);
+    // On the wall clock too, so that samplers outside the bench (disk, database) can be lined up
+    // with the report's offsets into the window.
+    Instant windowStart = Instant.now().plusNanos(sender.window().measureFrom() - System.nanoTime());
+    System.out.printf("latency phase: the measured window starts at %s (UTC)%n",
+        windowStart.truncatedTo(ChronoUnit.MILLIS));
     if (probe != null) {
       // The sender's schedule (and with it the measured window) starts when it is deployed.
       probe.start(sender.window().measureFrom(), sender.window().stopAt());
