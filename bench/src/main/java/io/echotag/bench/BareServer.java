@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -33,13 +34,23 @@ public final class BareServer {
 
   public static void main(String[] args) {
     int port = parsePort(args);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS));
+    serve("bare server", "BARE", new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS),
+        vertx -> deployPerLoop(vertx, EVENT_LOOPS, () -> new Instance(sharedPort(port)))
+            .map(instances -> instances.get(0).actualPort()));
+  }
+
+  /**
+   * Starts a bench server: a Vert.x with {@code options}, {@code deploy} on it, and once that has
+   * a port, one line {@code "<banner> listening on http://127.0.0.1:<port>"} for scripts to wait
+   * for. A failed start prints why and exits with 1; a started server stops on SIGTERM / Ctrl-C.
+   */
+  static void serve(String name, String banner, VertxOptions options, Function<Vertx, Future<Integer>> deploy) {
+    Vertx vertx = Vertx.vertx(options);
     try {
-      int actual = deploy(vertx, port).toCompletionStage().toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-      System.out.println("BARE listening on http://" + HOST + ":" + actual);
+      int actual = deploy.apply(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      System.out.println(banner + " listening on http://" + HOST + ":" + actual);
     } catch (Exception e) {
-      System.err.println("bare server: " + e);
+      System.err.println(name + ": " + e);
       close(vertx);
       System.exit(1);
     }
@@ -48,20 +59,23 @@ public final class BareServer {
   }
 
   /**
-   * Deploys one instance per event loop on one port. Vert.x shares a listening socket between
-   * servers asking for the same port; for "any free port" that takes a negative port number
-   * (port 0 would give every instance a different port), hence -1.
+   * The port every instance asks for so that they share one listening socket: Vert.x shares a
+   * socket between servers asking for the same port; for "any free port" that takes a negative
+   * port number (port 0 would give every instance a different port), hence -1.
    */
-  private static Future<Integer> deploy(Vertx vertx, int port) {
-    int shared = port == 0 ? -1 : port;
-    List<Instance> instances = new CopyOnWriteArrayList<>();
-    Supplier<Instance> factory = () -> {
-      Instance instance = new Instance(shared);
+  static int sharedPort(int port) {
+    return port == 0 ? -1 : port;
+  }
+
+  /** Deploys {@code loops} verticles from {@code create}, one per event loop, and returns them. */
+  static <T extends VerticleBase> Future<List<T>> deployPerLoop(Vertx vertx, int loops, Supplier<T> create) {
+    List<T> instances = new CopyOnWriteArrayList<>();
+    Supplier<T> factory = () -> {
+      T instance = create.get();
       instances.add(instance);
       return instance;
     };
-    return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(EVENT_LOOPS))
-        .map(id -> instances.get(0).actualPort());
+    return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(loops)).map(id -> instances);
   }
 
   static int parsePort(String[] args) {

@@ -1,9 +1,7 @@
 package io.echotag.bench;
 
 import io.netty.buffer.Unpooled;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -23,7 +21,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,25 +58,15 @@ public final class BareSseServer {
   }
 
   public static void main(String[] args) {
-    int port = BareServer.parsePort(args);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS).setPreferNativeTransport(true));
+    int port = BareServer.sharedPort(BareServer.parsePort(args));
     BareSseServer server = new BareSseServer();
-    try {
-      int actual = server.deploy(vertx, port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      vertx.setPeriodic(Long.getLong("bare.snapshot_interval_ms", SNAPSHOT_INTERVAL_MS), id -> server.broadcast(server.snapshotFrame()));
-      System.out.println("BARE SSE listening on http://" + HOST + ":" + actual);
-    } catch (Exception e) {
-      System.err.println("bare SSE server: " + e);
-      BareServer.close(vertx);
-      System.exit(1);
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> BareServer.close(vertx)));
-  }
-
-  private Future<Integer> deploy(Vertx vertx, int port) {
-    int shared = port == 0 ? -1 : port;
-    return vertx.deployVerticle(() -> new Instance(shared), new DeploymentOptions().setInstances(EVENT_LOOPS))
-        .map(id -> instances.get(0).server.actualPort());
+    BareServer.serve("bare SSE server", "BARE SSE",
+        new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS).setPreferNativeTransport(true),
+        vertx -> BareServer.deployPerLoop(vertx, EVENT_LOOPS, () -> server.new Instance(port)).map(instances -> {
+          vertx.setPeriodic(Long.getLong("bare.snapshot_interval_ms", SNAPSHOT_INTERVAL_MS),
+              id -> server.broadcast(server.snapshotFrame()));
+          return instances.get(0).server.actualPort();
+        }));
   }
 
   /** Writes {@code frame} to every stream, each instance on its own event loop. */

@@ -1,8 +1,6 @@
 package io.echotag.bench;
 
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -25,10 +23,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The floor under durable ingest on this machine: the least a server can do and still answer
@@ -59,19 +55,14 @@ public final class DurableFloorServer {
 
   public static void main(String[] args) {
     Map<String, String> options = parse(args);
-    int port = Integer.parseInt(options.getOrDefault("--port", "0"));
+    int port = BareServer.sharedPort(Integer.parseInt(options.getOrDefault("--port", "0")));
     PgConnectOptions database = PgConnectOptions.fromUri(options.get("--database"));
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS));
-    try {
-      int actual = deploy(vertx, port, database).toCompletionStage().toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-      System.out.println("FLOOR listening on http://" + HOST + ":" + actual);
-    } catch (Exception e) {
-      System.err.println("floor server: " + e);
-      BareServer.close(vertx);
-      System.exit(1);
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> BareServer.close(vertx)));
+    String prefix = "evt_floor_" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "_";
+    AtomicInteger created = new AtomicInteger();
+    BareServer.serve("floor server", "FLOOR", new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS),
+        vertx -> BareServer.deployPerLoop(vertx, EVENT_LOOPS,
+                () -> new Instance(port, database, prefix + created.getAndIncrement() + "_"))
+            .map(instances -> instances.get(0).actualPort()));
   }
 
   private static Map<String, String> parse(String[] args) {
@@ -90,23 +81,9 @@ public final class DurableFloorServer {
     return Map.of();
   }
 
-  /** One instance per event loop on one shared port (-1: any free port, shared; see BareServer). */
-  private static Future<Integer> deploy(Vertx vertx, int port, PgConnectOptions database) {
-    int shared = port == 0 ? -1 : port;
-    String prefix = "evt_floor_" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "_";
-    List<Instance> instances = new CopyOnWriteArrayList<>();
-    Supplier<Instance> factory = () -> {
-      Instance instance = new Instance(shared, database, prefix + instances.size() + "_");
-      instances.add(instance);
-      return instance;
-    };
-    return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(EVENT_LOOPS))
-        .map(id -> instances.get(0).actualPort());
-  }
-
   /** One HTTP server and one database connection on one event loop, with its group commit. */
   static final class Instance extends VerticleBase {
-    private record Waiting(JsonObject event, HttpServerRequest request) {
+    private record Waiting(JsonObject event, OffsetDateTime receivedAt, HttpServerRequest request) {
     }
 
     private final int port;
@@ -137,27 +114,28 @@ public final class DurableFloorServer {
 
     private void handle(HttpServerRequest request) {
       request.body().onComplete(body -> {
-        JsonObject event = body.succeeded() ? parse(body.result()) : null;
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        JsonObject event = body.succeeded() ? parse(body.result(), now) : null;
         if (event == null) {
           answer(request, 400, "{\"error\":{\"code\":\"invalid_event\"}}");
           return;
         }
-        queue.add(new Waiting(event, request));
+        queue.add(new Waiting(event, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), request));
         commitIfIdle();
       });
     }
 
     /** The stored event, or null when the body is no JSON object with string type and visitor. */
-    private JsonObject parse(Buffer body) {
+    private JsonObject parse(Buffer body, Instant now) {
       try {
         JsonObject in = body.toJsonObject();
         if (!(in.getValue("event_type") instanceof String type) || !(in.getValue("visitor_id") instanceof String visitor)) {
           return null;
         }
-        String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        String at = now.toString();
         return new JsonObject().put("id", idPrefix + nextId++).put("project_id", PROJECT).put("event_type", type)
             .put("visitor_id", visitor).put("data", in.getJsonObject("data", new JsonObject()))
-            .put("timestamp", now).put("received_at", now);
+            .put("timestamp", at).put("received_at", at);
       } catch (RuntimeException e) {
         return null;
       }
@@ -198,7 +176,7 @@ public final class DurableFloorServer {
         types[i] = e.getString("event_type");
         visitors[i] = e.getString("visitor_id");
         data[i] = e.getJsonObject("data");
-        times[i] = OffsetDateTime.ofInstant(Instant.parse(e.getString("timestamp")), ZoneOffset.UTC);
+        times[i] = batch.get(i).receivedAt();
       }
       return Tuple.tuple().addArrayOfString(projects).addArrayOfString(ids).addArrayOfString(types)
           .addArrayOfString(visitors).addArrayOfJsonObject(data).addArrayOfOffsetDateTime(times)
