@@ -6,17 +6,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -29,22 +22,16 @@ import java.util.function.Supplier;
  *
  * <p>Shared by every event loop of the node. Each project's list is dropped on a trigger change
  * ({@link Addresses#CONFIG_CHANGED}, cluster-wide) and trusted at most
- * {@link TriggerLoader#ACTIVE_LIST_TTL_MS} without one.
+ * {@link ActiveTriggers#TTL_MS} without one.
  */
 public final class TriggerGate implements TriggerFilter {
-  private record Active(List<Gated> triggers, long readAtNanos) {
-    boolean fresh() {
-      return System.nanoTime() - readAtNanos < TimeUnit.MILLISECONDS.toNanos(TriggerLoader.ACTIVE_LIST_TTL_MS);
-    }
-  }
-
   /** A trigger as the gate sees it: whether its conditions can be judged from the event alone. */
   private record Gated(Trigger trigger, boolean eventOnly) {
   }
 
   private final Pool pool;
-  private final Map<String, Active> byProject = new ConcurrentHashMap<>();
-  private final AtomicLong generation = new AtomicLong();
+  private final ActiveTriggers<Gated> active = new ActiveTriggers<>(
+      row -> new Gated(Trigger.from(row), readsEventOnly(row.getJsonObject("conditions"))));
 
   public TriggerGate(Vertx vertx, Pool pool) {
     this.pool = pool;
@@ -57,37 +44,12 @@ public final class TriggerGate implements TriggerFilter {
 
   @Override
   public void invalidate() {
-    generation.incrementAndGet();
-    byProject.clear();
+    active.invalidate();
   }
 
   @Override
   public Future<Void> prepare(Set<String> projectIds) {
-    List<String> missing = new ArrayList<>();
-    for (String project : projectIds) {
-      Active active = byProject.get(project);
-      if (active == null || !active.fresh()) {
-        missing.add(project);
-      }
-    }
-    if (missing.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    long loadedAt = generation.get();
-    long readAt = System.nanoTime();
-    return pool.preparedQuery(TriggerSql.ACTIVE_OF_PROJECTS).execute(Tuple.of(missing.toArray(String[]::new)))
-        .map(rows -> {
-          Map<String, List<Gated>> found = new HashMap<>();
-          missing.forEach(project -> found.put(project, new ArrayList<>()));
-          for (Row row : rows) {
-            Trigger trigger = Trigger.from(row);
-            found.get(trigger.projectId()).add(new Gated(trigger, readsEventOnly(row.getJsonObject("conditions"))));
-          }
-          if (generation.get() == loadedAt) {
-            found.forEach((project, list) -> byProject.put(project, new Active(List.copyOf(list), readAt)));
-          }
-          return (Void) null;
-        })
+    return active.of(pool, projectIds).<Void>mapEmpty()
         // Without the list every event of the batch gets work (see mayTrigger): the engine decides.
         .otherwiseEmpty();
   }
@@ -95,12 +57,12 @@ public final class TriggerGate implements TriggerFilter {
   @Override
   public boolean mayTrigger(String projectId, String eventType, String sourceTriggerId,
                             Supplier<JsonObject> event) {
-    Active active = byProject.get(projectId);
-    if (active == null) {
+    List<Gated> triggers = active.cached(projectId);
+    if (triggers == null) {
       return true;
     }
     EvalContext context = null;
-    for (Gated gated : active.triggers()) {
+    for (Gated gated : triggers) {
       Trigger trigger = gated.trigger();
       if (!trigger.active() || trigger.id().equals(sourceTriggerId)
           || !("*".equals(trigger.eventType()) || trigger.eventType().equals(eventType))) {

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a batch of {@link TriggerEngine} reads besides its claimed rows: the triggers (cached by
@@ -23,27 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * name and their visitors, each with one query.
  */
 final class TriggerLoader {
-  /**
-   * How long a project's list of active triggers is trusted without news of a change. Changes
-   * are announced on the bus, at once; this bounds how long a lost announcement (the bus is
-   * at-most-once, and crosses nodes in a cluster) can leave a list stale.
-   */
-  static final long ACTIVE_LIST_TTL_MS = 1000;
-
   /** Triggers by id, for waiting executions (which may outlive their trigger's activity). */
   private final Map<String, Trigger> cache = new ConcurrentHashMap<>();
 
-  /** The active triggers of a project, in creation order, and when they were read. */
-  private record Active(List<Trigger> triggers, long readAtNanos) {
-    boolean fresh() {
-      return System.nanoTime() - readAtNanos < TimeUnit.MILLISECONDS.toNanos(ACTIVE_LIST_TTL_MS);
-    }
-  }
-
   /** The active triggers of each project, for new work. */
-  private final Map<String, Active> activeByProject = new ConcurrentHashMap<>();
-  /** Counts invalidations: a list loaded while one happened may be stale and is not cached. */
-  private final AtomicLong generation = new AtomicLong();
+  private final ActiveTriggers<Trigger> active = new ActiveTriggers<>(Trigger::from);
 
   /** Work rows' batch: the active triggers of their projects, their events and visitors. */
   Future<Loaded> forWork(SqlConnection conn, List<Row> work) {
@@ -67,8 +49,7 @@ final class TriggerLoader {
     } else {
       cache.remove(triggerId);
     }
-    generation.incrementAndGet();
-    activeByProject.clear();
+    active.invalidate();
   }
 
   /** Triggers (cached), events and visitors of a batch, each loaded with one query. */
@@ -108,40 +89,14 @@ final class TriggerLoader {
     });
   }
 
-  /** Fills the per-project cache of active triggers for the projects of this work. */
+  /** The active triggers of the projects of this work. */
   private Future<Void> activeTriggers(SqlConnection conn, List<Row> work, Loaded loaded) {
-    Set<String> missing = new LinkedHashSet<>();
-    for (Row row : work) {
-      String project = row.getString("project_id");
-      Active cached = activeByProject.get(project);
-      if (cached != null && cached.fresh()) {
-        loaded.active.put(project, cached.triggers());
-      } else {
-        missing.add(project);
-      }
-    }
-    if (missing.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    long loadedAt = generation.get();
-    long readAt = System.nanoTime();
-    return conn.preparedQuery(TriggerSql.ACTIVE_OF_PROJECTS).execute(Tuple.of(missing.toArray(String[]::new)))
-        .map(found -> {
-          Map<String, List<Trigger>> byProject = new HashMap<>();
-          missing.forEach(project -> byProject.put(project, new ArrayList<>()));
-          for (Row row : found) {
-            Trigger trigger = Trigger.from(row);
-            byProject.get(trigger.projectId()).add(trigger);
-          }
-          byProject.forEach((project, triggers) -> {
-            List<Trigger> list = List.copyOf(triggers);
-            loaded.active.put(project, list);
-            if (generation.get() == loadedAt) {
-              activeByProject.put(project, new Active(list, readAt));
-            }
-          });
-          return null;
-        });
+    Set<String> projects = new LinkedHashSet<>();
+    work.forEach(row -> projects.add(row.getString("project_id")));
+    return active.of(conn, projects).map(lists -> {
+      loaded.active.putAll(lists);
+      return null;
+    });
   }
 
   /** The events of a batch and their visitors, each loaded with one query. */

@@ -7,8 +7,8 @@
  * templates of actions) and their contexts — and the engine around them: the TriggerVerticle
  * and TriggerEngine, which claim the trigger work written at ingest (one row per event) and the
  * due waiting executions, evaluate the project's cached active triggers (read with the batch's
- * events and visitors by TriggerLoader), and run actions in the transaction that records the
- * execution; the trigger, simulate and execution routes; and
+ * events and visitors by TriggerLoader; ActiveTriggers is the per-project cache it shares with
+ * the ingest's TriggerGate), and run actions in the transaction that records the execution; the trigger, simulate and execution routes; and
  * their SQL ({@code TriggerSql}).
  */
 package io.echotag.triggers;
