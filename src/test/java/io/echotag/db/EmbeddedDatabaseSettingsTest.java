@@ -11,7 +11,7 @@ import java.sql.Statement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The server settings the embedded PostgreSQL runs with: durable commits, prompt statistics. */
+/** The server settings the embedded PostgreSQL runs with: durable commits, prompt statistics, frequent checkpoints. */
 class EmbeddedDatabaseSettingsTest {
 
   @Test
@@ -24,6 +24,7 @@ class EmbeddedDatabaseSettingsTest {
         assertEquals("on", show(statement, "fsync"));
         assertEquals("5s", show(statement, "autovacuum_naptime"));
         assertEquals("on", show(statement, "autovacuum"));
+        assertEquals("30s", show(statement, "checkpoint_timeout"));
       }
     }
   }
