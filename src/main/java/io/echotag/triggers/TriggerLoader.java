@@ -60,7 +60,12 @@ final class TriggerLoader {
     final Map<String, JsonObject> visitors = new HashMap<>();
 
     JsonObject visitor(JsonObject event) {
-      return visitors.get(event.getString("project_id") + "\u0000" + event.getString("visitor_id"));
+      return visitors.get(visitorKey(event.getString("project_id"), event.getString("visitor_id")));
+    }
+
+    /** The key of {@link #visitors}: written by the loader, read by {@link #visitor}. */
+    static String visitorKey(String projectId, String visitorId) {
+      return projectId + "\u0000" + visitorId;
     }
   }
 
@@ -119,7 +124,8 @@ final class TriggerLoader {
         })
         .map(visitors -> {
           for (Row row : visitors) {
-            loaded.visitors.put(row.getString("project_id") + "\u0000" + row.getString("visitor_id"), new JsonObject()
+            String key = Loaded.visitorKey(row.getString("project_id"), row.getString("visitor_id"));
+            loaded.visitors.put(key, new JsonObject()
                 .put("id", row.getString("visitor_id"))
                 .put("email", row.getString("email"))
                 .put("name", row.getString("name"))
