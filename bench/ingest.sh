@@ -4,8 +4,9 @@
 # Starts the gateway on a fresh embedded database, measures single-event ingest with wrk
 # (bench/ingest.lua) and batch ingest with LoadGen, then the durable floor (DurableFloorServer:
 # parse, check, group-commit into the gateway's own events table, nothing else; the least a
-# durable ingest can cost on this machine) and a bare Vert.x server (the ceiling) with the same
-# wrk load, and prints a summary (also written to
+# durable ingest can cost on this machine), the contract floor (the same server, each commit also
+# assigning sessions and moving the visitor and session rows: the least the contract's answer
+# needs) and a bare Vert.x server (the ceiling) with the same wrk load, and prints a summary (also written to
 # bench/results/ingest-<date>.txt). wrk costs a quarter of LoadGen's CPU per request, which
 # matters on 2 cores shared with the gateway and PostgreSQL.
 #
@@ -180,6 +181,14 @@ start_gateway() {
   log "gateway up on port $GATEWAY_PORT"
 }
 
+# Folds in the rollup queue the gateway's runs left (an analytics read applies everything queued
+# before it answers), so that the floor runs do not share the machine with the gateway's applier.
+drain_rollups() {
+  log "folding in the gateway's rollup queue"
+  curl -fsS -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/v1/analytics?period=24h" \
+    -H "Authorization: Bearer $API_KEY" || die "the analytics read that drains the rollup queue failed"
+}
+
 start_bare() {
   local line
   log "starting the bare server"
@@ -191,13 +200,14 @@ start_bare() {
 }
 
 # The durable floor, on the gateway's embedded database (its port is the fourth line of
-# postmaster.pid). The gateway stays up, idle, so that its database does.
+# postmaster.pid), doing work $1 (events or contract). The gateway stays up, idle, so that its
+# database does.
 start_floor() {
   local line pg_port
   pg_port="$(sed -n 4p "$WORK/data/pg/postmaster.pid")"
   [[ "$pg_port" =~ ^[0-9]+$ ]] || die "no database port in $WORK/data/pg/postmaster.pid"
-  log "starting the durable floor server on the gateway's database (port $pg_port)"
-  java -cp "$BENCH_JAR" io.echotag.bench.DurableFloorServer --port 0 \
+  log "starting the durable floor server ($1) on the gateway's database (port $pg_port)"
+  java -cp "$BENCH_JAR" io.echotag.bench.DurableFloorServer --port 0 --work "$1" \
     --database "postgresql://postgres@127.0.0.1:$pg_port/postgres" >"$WORK/floor.log" 2>&1 &
   FLOOR_PID=$!
   line="$(wait_for_line "$FLOOR_PID" "$WORK/floor.log" 'FLOOR listening on http://[^[:space:]]+')"
@@ -280,7 +290,7 @@ field() {
 # ---------------------------------------------------------------- summary
 
 summary() {
-  local gateway_eps bare_eps floor_eps ratio floor_ratio revision
+  local gateway_eps bare_eps floor_eps contract_eps ratio floor_ratio contract_ratio revision
   gateway_eps="$(field single events_per_s)"
   bare_eps="n/a"
   ratio="n/a"
@@ -289,6 +299,8 @@ summary() {
     floor_eps="$(field floor events_per_s)"
     ratio="$(percent "$gateway_eps" "$bare_eps")"
     floor_ratio="$(percent "$gateway_eps" "$floor_eps")"
+    contract_eps="$(field contract events_per_s)"
+    contract_ratio="$(percent "$gateway_eps" "$contract_eps")"
   fi
   revision="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   if [[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml conf 2>/dev/null)" ]]; then
@@ -315,14 +327,17 @@ summary() {
     "$(field batch p50_ms)" "$(field batch p99_ms)" "$(errors_of batch)"
   printf '%-34s %10s ev/s %10s %10s %8s\n' "durable floor, ${CONNECTIONS} conn" \
     "$floor_eps" "$(field floor p50_ms)" "$(field floor p99_ms)" "$(errors_of floor)"
+  printf '%-34s %10s ev/s %10s %10s %8s\n' "contract floor, ${CONNECTIONS} conn" \
+    "$contract_eps" "$(field contract p50_ms)" "$(field contract p99_ms)" "$(errors_of contract)"
   printf '%-34s %9s req/s %10s %10s %8s\n' "bare server, ${CONNECTIONS} conn" \
     "$bare_eps" "$(field bare p50_ms)" "$(field bare p99_ms)" "$(errors_of bare)"
   echo
   echo "gateway / durable floor (single events/s): ${floor_ratio} %"
+  echo "gateway / contract floor (single events/s): ${contract_ratio} %"
   echo "gateway / bare (single events/s vs bare req/s): ${ratio} %"
   echo
   echo "raw:"
-  cat "$WORK/single.result" "$WORK/batch.result" "$WORK/floor.result" "$WORK/bare.result"
+  cat "$WORK/single.result" "$WORK/batch.result" "$WORK/floor.result" "$WORK/contract.result" "$WORK/bare.result"
 }
 
 # $1 as a percentage of $2, one decimal.
@@ -367,8 +382,12 @@ main() {
   fi
   run_load batch --url "$gateway/v1/events/batch" --key "$API_KEY" --mode batch \
     --batch-size "$BATCH_SIZE" --connections "$BATCH_CONNECTIONS"
-  start_floor
+  drain_rollups
+  start_floor events
   run_single floor "$CONNECTIONS" "http://127.0.0.1:$FLOOR_PORT/v1/events"
+  stop_floor
+  start_floor contract
+  run_single contract "$CONNECTIONS" "http://127.0.0.1:$FLOOR_PORT/v1/events"
   stop_floor
   # Stopped before the bare run so that both servers get the machine to themselves.
   stop_gateway

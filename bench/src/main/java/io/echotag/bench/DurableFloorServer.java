@@ -33,10 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per loop: while one INSERT is in flight the next requests wait, then go together in one
  * statement into the gateway's own {@code events} table (its indexes included). No API key, no
  * visitors, sessions, rollups or outboxes: what the gateway does beyond this floor is the
- * contract's per-event work.
+ * contract's per-event work. With {@code --work contract} each commit also does the least of that
+ * work the answer depends on: sessions and visitor profiles ({@link ContractFloor}).
  *
  * <p>Usage: {@code java -cp echotag-bench.jar io.echotag.bench.DurableFloorServer --database
- * postgresql://user@host:port/db [--port N]}. Prints {@code FLOOR listening on http://...}.
+ * postgresql://user@host:port/db [--port N] [--work events|contract]}. Prints {@code FLOOR
+ * listening on http://...}.
  */
 public final class DurableFloorServer {
 
@@ -57,11 +59,12 @@ public final class DurableFloorServer {
     Map<String, String> options = parse(args);
     int port = BareServer.sharedPort(Integer.parseInt(options.getOrDefault("--port", "0")));
     PgConnectOptions database = PgConnectOptions.fromUri(options.get("--database"));
+    boolean contract = options.getOrDefault("--work", "events").equals("contract");
     String prefix = "evt_floor_" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "_";
     AtomicInteger created = new AtomicInteger();
     BareServer.serve("floor server", "FLOOR", new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS),
         vertx -> BareServer.deployPerLoop(vertx, EVENT_LOOPS,
-                () -> new Instance(port, database, prefix + created.getAndIncrement() + "_"))
+                () -> new Instance(port, database, prefix + created.getAndIncrement() + "_", contract))
             .map(instances -> instances.get(0).actualPort()));
   }
 
@@ -72,11 +75,13 @@ public final class DurableFloorServer {
         options.put(args[i], args[i + 1]);
       }
       if (options.containsKey("--database") && options.keySet().stream().allMatch(k -> k.equals("--database")
-          || k.equals("--port")) && options.getOrDefault("--port", "0").matches("\\d{1,5}")) {
+          || k.equals("--port") || k.equals("--work")) && options.getOrDefault("--port", "0").matches("\\d{1,5}")
+          && options.getOrDefault("--work", "events").matches("events|contract")) {
         return options;
       }
     }
-    System.err.println("usage: DurableFloorServer --database postgresql://user@host:port/db [--port N]");
+    System.err.println("usage: DurableFloorServer --database postgresql://user@host:port/db [--port N] "
+        + "[--work events|contract]");
     System.exit(2);
     return Map.of();
   }
@@ -89,16 +94,18 @@ public final class DurableFloorServer {
     private final int port;
     private final PgConnectOptions database;
     private final String idPrefix;
+    private final boolean contract;
     private final List<Waiting> queue = new ArrayList<>();
     private long nextId;
     private boolean committing;
     private HttpServer server;
     private Pool pool;
 
-    Instance(int port, PgConnectOptions database, String idPrefix) {
+    Instance(int port, PgConnectOptions database, String idPrefix, boolean contract) {
       this.port = port;
       this.database = database;
       this.idPrefix = idPrefix;
+      this.contract = contract;
     }
 
     int actualPort() {
@@ -109,7 +116,8 @@ public final class DurableFloorServer {
     public Future<?> start() {
       pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(database).using(vertx).build();
       server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)).requestHandler(this::handle);
-      return server.listen(port, HOST);
+      Future<?> project = contract ? pool.query(ContractFloor.CREATE_PROJECT).execute() : Future.succeededFuture();
+      return project.compose(ok -> server.listen(port, HOST));
     }
 
     private void handle(HttpServerRequest request) {
@@ -133,7 +141,8 @@ public final class DurableFloorServer {
           return null;
         }
         String at = now.toString();
-        return new JsonObject().put("id", idPrefix + nextId++).put("project_id", PROJECT).put("event_type", type)
+        return new JsonObject().put("id", idPrefix + nextId++).put("project_id", contract ? ContractFloor.PROJECT : PROJECT)
+            .put("event_type", type)
             .put("visitor_id", visitor).put("data", in.getJsonObject("data", new JsonObject()))
             .put("timestamp", at).put("received_at", at);
       } catch (RuntimeException e) {
@@ -148,7 +157,10 @@ public final class DurableFloorServer {
       List<Waiting> batch = new ArrayList<>(queue.subList(0, Math.min(queue.size(), MAX_BATCH)));
       queue.subList(0, batch.size()).clear();
       committing = true;
-      pool.preparedQuery(INSERT).execute(rows(batch)).onComplete(ar -> {
+      Future<?> committed = contract
+          ? pool.withConnection(conn -> ContractFloor.commit(conn, events(batch), batch.get(batch.size() - 1).receivedAt()))
+          : pool.preparedQuery(INSERT).execute(rows(batch));
+      committed.onComplete(ar -> {
         committing = false;
         for (Waiting w : batch) {
           if (ar.succeeded()) {
@@ -159,6 +171,14 @@ public final class DurableFloorServer {
         }
         commitIfIdle();
       });
+    }
+
+    private static List<JsonObject> events(List<Waiting> batch) {
+      List<JsonObject> events = new ArrayList<>(batch.size());
+      for (Waiting w : batch) {
+        events.add(w.event());
+      }
+      return events;
     }
 
     private static Tuple rows(List<Waiting> batch) {
