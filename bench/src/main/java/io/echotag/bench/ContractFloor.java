@@ -82,7 +82,7 @@ final class ContractFloor {
     Future<Map<String, Current>> locked = lock(conn, visitorIds).compose(current -> current.size() == visitorIds.length
         ? Future.succeededFuture(current)
         : conn.preparedQuery(CREATE).execute(Tuple.of(visitorIds, now)).compose(ok -> lock(conn, visitorIds)));
-    return Future.all(begin, locked).compose(ok -> write(conn, byVisitor, locked.result(), now))
+    return Future.all(begin, locked).compose(ok -> write(conn, byVisitor, locked.result(), events.size(), now))
         .recover(failure -> conn.query("ROLLBACK").execute().transform(done -> Future.failedFuture(failure)));
   }
 
@@ -98,47 +98,41 @@ final class ContractFloor {
   }
 
   private static Future<Void> write(SqlConnection conn, TreeMap<String, List<JsonObject>> byVisitor,
-                                    Map<String, Current> locked, OffsetDateTime now) {
+                                    Map<String, Current> locked, int eventCount, OffsetDateTime now) {
     int visitors = byVisitor.size();
     String[] visitorIds = new String[visitors];
     Integer[] eventCounts = new Integer[visitors];
     Integer[] newSessions = new Integer[visitors];
     String[] sessionIds = new String[visitors];
     OffsetDateTime[] sessionStarts = new OffsetDateTime[visitors];
-    List<JsonObject> stored = new ArrayList<>();
+    String[] exitUrls = new String[visitors];
+    String[] ids = new String[eventCount];
+    String[] types = new String[eventCount];
+    String[] eventVisitors = new String[eventCount];
+    String[] eventSessions = new String[eventCount];
+    JsonObject[] data = new JsonObject[eventCount];
     int v = 0;
+    int e = 0;
     for (Map.Entry<String, List<JsonObject>> group : byVisitor.entrySet()) {
       Current current = locked.get(group.getKey());
       boolean continues = current.sessionId() != null
           && Duration.between(current.lastAt(), now).compareTo(SESSION_TIMEOUT) <= 0;
+      List<JsonObject> events = group.getValue();
       visitorIds[v] = group.getKey();
-      eventCounts[v] = group.getValue().size();
+      eventCounts[v] = events.size();
       newSessions[v] = continues ? 0 : 1;
       sessionIds[v] = continues ? current.sessionId() : "ses_floor_" + Long.toHexString(ThreadLocalRandom.current().nextLong());
       sessionStarts[v] = continues ? current.startedAt() : now;
-      for (JsonObject event : group.getValue()) {
-        stored.add(event.put("session_id", sessionIds[v]));
+      exitUrls[v] = events.get(events.size() - 1).getJsonObject("data").getString("url");
+      for (JsonObject event : events) {
+        event.put("session_id", sessionIds[v]);
+        ids[e] = event.getString("id");
+        types[e] = event.getString("event_type");
+        eventVisitors[e] = group.getKey();
+        eventSessions[e] = sessionIds[v];
+        data[e++] = event.getJsonObject("data");
       }
       v++;
-    }
-    int n = stored.size();
-    String[] ids = new String[n];
-    String[] types = new String[n];
-    String[] eventVisitors = new String[n];
-    String[] eventSessions = new String[n];
-    JsonObject[] data = new JsonObject[n];
-    for (int i = 0; i < n; i++) {
-      JsonObject e = stored.get(i);
-      ids[i] = e.getString("id");
-      types[i] = e.getString("event_type");
-      eventVisitors[i] = e.getString("visitor_id");
-      eventSessions[i] = e.getString("session_id");
-      data[i] = e.getJsonObject("data");
-    }
-    String[] exitUrls = new String[visitors];
-    for (int j = 0; j < visitors; j++) {
-      List<JsonObject> group = byVisitor.get(visitorIds[j]);
-      exitUrls[j] = group.get(group.size() - 1).getJsonObject("data").getString("url");
     }
     Future<?> inserted = conn.preparedQuery(EVENTS).execute(Tuple.tuple().addArrayOfString(ids)
         .addArrayOfString(types).addArrayOfString(eventVisitors).addArrayOfString(eventSessions)
