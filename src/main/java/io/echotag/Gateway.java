@@ -78,7 +78,8 @@ public final class Gateway {
   /** Starts everything and returns once the HTTP server listens. Blocking; not for an event loop. */
   public static Gateway start(EchoTagConfig config) throws Exception {
     EmbeddedDatabase embedded = config.database().embedded()
-        ? EmbeddedDatabase.start(config.dataDir().resolve("pg"), config.database().embeddedPort())
+        ? EmbeddedDatabase.start(config.dataDir().resolve("pg"), config.database().embeddedPort(),
+            config.database().embeddedWritebackMs())
         : null;
     Vertx vertx = null;
     try {

