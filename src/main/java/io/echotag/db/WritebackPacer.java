@@ -44,7 +44,8 @@ final class WritebackPacer implements AutoCloseable {
 
   private final Path base;
   private final Sync sync;
-  private final Map<Path, Long> sizes = new HashMap<>();
+  /** Each file's size at the last look (only the files that look found). */
+  private Map<Path, Long> sizes = new HashMap<>();
   private final AtomicLong syncs = new AtomicLong();
   private ScheduledExecutorService timer;
   private boolean warned;
@@ -79,35 +80,33 @@ final class WritebackPacer implements AutoCloseable {
     if (!Files.isDirectory(base)) {
       return;
     }
+    // Rebuilt at every look, so that files PostgreSQL dropped (a table rewritten or dropped) are forgotten.
+    Map<Path, Long> seen = new HashMap<>();
     try (DirectoryStream<Path> databases = Files.newDirectoryStream(base)) {
       for (Path database : databases) {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(database)) {
           for (Path file : files) {
-            look(file);
+            look(file, seen);
           }
         } catch (NoSuchFileException dropped) {
           // A database dropped meanwhile.
         }
       }
     }
+    sizes = seen;
   }
 
-  private void look(Path file) throws IOException {
-    long size;
+  private void look(Path file, Map<Path, Long> seen) throws IOException {
     try {
-      size = Files.size(file);
-    } catch (NoSuchFileException dropped) {
-      sizes.remove(file);
-      return;
-    }
-    Long before = sizes.put(file, size);
-    if (before != null && size > before) {
-      try {
+      long size = Files.size(file);
+      seen.put(file, size);
+      Long before = sizes.get(file);
+      if (before != null && size > before) {
         sync.sync(file);
         syncs.incrementAndGet();
-      } catch (NoSuchFileException dropped) {
-        sizes.remove(file);
       }
+    } catch (NoSuchFileException dropped) {
+      seen.remove(file);
     }
   }
 

@@ -56,11 +56,7 @@ final class AttemptRecorder {
   Future<Void> record(Attempt attempt) {
     Promise<Void> promise = Promise.promise();
     queue.add(new Queued(attempt, promise));
-    if (queue.size() >= MAX_BATCH) {
-      write();
-    } else {
-      schedule();
-    }
+    next();
     return promise.future();
   }
 
@@ -68,6 +64,15 @@ final class AttemptRecorder {
   void drain() {
     lingerMs = 0;
     write();
+  }
+
+  /** A full batch is written at once (if no write is under way); anything less waits its turn. */
+  private void next() {
+    if (queue.size() >= MAX_BATCH) {
+      write();
+    } else {
+      schedule();
+    }
   }
 
   private void schedule() {
@@ -111,11 +116,7 @@ final class AttemptRecorder {
           q.promise().fail(ar.cause());
         }
       }
-      if (queue.size() >= MAX_BATCH) {
-        write();
-      } else {
-        schedule();
-      }
+      next();
     });
   }
 

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,24 +20,20 @@ class EmbeddedDatabaseSettingsTest {
   @Test
   void commitsAreDurableAndStatisticsComeWithinSeconds(@TempDir Path dir) throws Exception {
     try (EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("pg"), 0)) {
-      DatabaseTarget target = database.target();
-      try (Connection connection = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
-           Statement statement = connection.createStatement()) {
+      Statements.on(database, statement -> {
         assertEquals("on", show(statement, "synchronous_commit"));
         assertEquals("on", show(statement, "fsync"));
         assertEquals("5s", show(statement, "autovacuum_naptime"));
         assertEquals("on", show(statement, "autovacuum"));
         assertEquals("30s", show(statement, "checkpoint_timeout"));
-      }
+      });
     }
   }
 
   @Test
   void growingTablesAreWrittenBackInSteps(@TempDir Path dir) throws Exception {
     try (EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("pg"), 0, 50)) {
-      DatabaseTarget target = database.target();
-      try (Connection connection = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
-           Statement statement = connection.createStatement()) {
+      Statements.on(database, statement -> {
         statement.execute("CREATE TABLE growing (id int, payload text)");
         // Grows the table at every poll, so that some look after the pacer's first one sees it grown.
         TestGateway.await("a growing table file synced by the pacer", 30_000, () -> {
@@ -50,7 +44,7 @@ class EmbeddedDatabaseSettingsTest {
           }
           return database.writebackSyncs() > 0;
         });
-      }
+      });
     }
     try (EmbeddedDatabase unpaced = EmbeddedDatabase.start(dir.resolve("pg"), 0)) {
       assertEquals(0, unpaced.writebackSyncs(), "no pacing unless asked for");

@@ -4,8 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashSet;
@@ -73,19 +71,11 @@ class TableStatisticsTest {
     });
   }
 
-  private interface Work {
-    void run(Statement statement) throws Exception;
-  }
-
   /** Runs {@code work} on a new embedded database with every migration applied. */
-  private static void onMigratedDatabase(Path dir, Work work) throws Exception {
+  private static void onMigratedDatabase(Path dir, Statements.Work work) throws Exception {
     try (EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("pg"), 0)) {
-      DatabaseTarget target = database.target();
-      Migrations.migrate(target);
-      try (Connection connection = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
-           Statement statement = connection.createStatement()) {
-        work.run(statement);
-      }
+      Migrations.migrate(database.target());
+      Statements.on(database, work);
     }
   }
 
