@@ -34,7 +34,10 @@ public record EchoTagConfig(
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9._-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?");
 
-  /** HTTP listener. {@code port} 0 picks a free port; {@code instances} 0 means one per core. */
+  /**
+   * HTTP listener. {@code port} 0 picks a free port; {@code instances} 0 means one event loop per
+   * core, half of them (rounded up) with the embedded database.
+   */
   public record Http(String host, int port, int instances, long bodyLimit) {
   }
 
