@@ -28,6 +28,12 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Each event carries its actual send time, which is also what the ingest answer's latency is
  * measured from.
+ *
+ * <p>Warm-up and measured sends run the same code: each send's times go into arrays indexed by
+ * event, and the window's figures are taken from them when the phase ends. (With a branch on
+ * "measured" in the send path, the JIT compiled the warm-up without it, and at the window's start
+ * the bench JVM deoptimized and recompiled its own sender and sink, on the cores the gateway and
+ * PostgreSQL share, while it took the window's first time stamps.)
  */
 final class OpenLoopSender extends VerticleBase {
 
@@ -40,8 +46,10 @@ final class OpenLoopSender extends VerticleBase {
   private final double nanosPerEvent;
   private final BadAnswers badAnswers;
   private final Promise<Result> finished = Promise.promise();
-  private final Histogram ackMicros = new Histogram(WebhookSink.HIGHEST_MICROS, 3);
-  private final Histogram connectionWaitMicros = new Histogram(WebhookSink.HIGHEST_MICROS, 3);
+  /** Per event (index = its place in the schedule): when it was sent, got a connection, was answered 2xx. */
+  private final long[] sentAt;
+  private final long[] connectedAt;
+  private final long[] okAt;
   private Window window;
   private long startNanos;
   private HttpClientAgent client;
@@ -52,13 +60,9 @@ final class OpenLoopSender extends VerticleBase {
   private long peakInFlight;
   /** Counted by the pool's connect handler, which need not run on this verticle's loop. */
   private final AtomicLong connectionsOpened = new AtomicLong();
-  private long sentInWindow;
-  private long okInWindow;
   private long ok;
   private long errors;
   private long failures;
-  private long maxLagNanos;
-  private long lastMeasuredSendNanos;
 
   /** What the phase sent and what the gateway answered. */
   /** The schedule's time line; set once the verticle has started. */
@@ -78,6 +82,9 @@ final class OpenLoopSender extends VerticleBase {
     this.total = options.latencyEvents();
     this.nanosPerEvent = TimeUnit.SECONDS.toNanos(1) / (double) options.rate();
     this.badAnswers = badAnswers;
+    this.sentAt = new long[Math.toIntExact(total)];
+    this.connectedAt = new long[sentAt.length];
+    this.okAt = new long[sentAt.length];
   }
 
   /** Completes once every request has been answered or has failed (bounded). */
@@ -117,7 +124,7 @@ final class OpenLoopSender extends VerticleBase {
     long due = now - startNanos < 0 ? 0
         : Math.min(total, (long) ((now - startNanos) / nanosPerEvent) + 1);
     while (issued < due && inFlight < options.maxInFlight()) {
-      send(startNanos + (long) (issued * nanosPerEvent));
+      send();
     }
     if (issued >= total) {
       vertx.cancelTimer(timerId);
@@ -127,23 +134,16 @@ final class OpenLoopSender extends VerticleBase {
     }
   }
 
-  private void send(long dueNanos) {
-    issued++;
+  private void send() {
+    int event = (int) issued++;
     peakInFlight = Math.max(peakInFlight, ++inFlight);
     long sent = System.nanoTime();
-    boolean measured = window.measures(sent);
-    if (measured) {
-      sentInWindow++;
-      lastMeasuredSendNanos = sent;
-      maxLagNanos = Math.max(maxLagNanos, sent - dueNanos);
-    }
+    sentAt[event] = sent;
     Buffer body = StampedEvents.single(options.visitors(), sent);
     client.request(request)
         .compose(req -> {
           // The request has a connection now: everything before was waiting in the client.
-          if (measured) {
-            record(connectionWaitMicros, System.nanoTime() - sent);
-          }
+          connectedAt[event] = System.nanoTime();
           return req.send(body);
         })
         .compose(resp -> resp.body().map(answer -> {
@@ -159,10 +159,7 @@ final class OpenLoopSender extends VerticleBase {
             badAnswers.failure(result.cause());
           } else if (result.result() >= 200 && result.result() < 300) {
             ok++;
-            if (measured) {
-              okInWindow++;
-              record(ackMicros, System.nanoTime() - sent);
-            }
+            okAt[event] = System.nanoTime();
           } else {
             errors++;
           }
@@ -172,15 +169,43 @@ final class OpenLoopSender extends VerticleBase {
         });
   }
 
+  /** Event {@code k}'s place in the schedule. */
+  private long dueNanos(long k) {
+    return startNanos + (long) (k * nanosPerEvent);
+  }
+
   private static void record(Histogram histogram, long nanos) {
     long micros = TimeUnit.NANOSECONDS.toMicros(Math.max(0, nanos));
     histogram.recordValue(Math.min(WebhookSink.HIGHEST_MICROS, micros));
   }
 
+  /** The window's figures, from the sends made in it (answers still outstanding count as not ok). */
   private void finish() {
     vertx.cancelTimer(timerId);
+    Histogram ackMicros = new Histogram(WebhookSink.HIGHEST_MICROS, 3);
+    Histogram connectionWaitMicros = new Histogram(WebhookSink.HIGHEST_MICROS, 3);
+    long sentInWindow = 0;
+    long okInWindow = 0;
+    long maxLagNanos = 0;
+    long lastMeasuredSendNanos = 0;
+    for (int k = 0; k < issued; k++) {
+      long sent = sentAt[k];
+      if (!window.measures(sent)) {
+        continue;
+      }
+      sentInWindow++;
+      lastMeasuredSendNanos = sent;
+      maxLagNanos = Math.max(maxLagNanos, sent - dueNanos(k));
+      if (connectedAt[k] != 0) {
+        record(connectionWaitMicros, connectedAt[k] - sent);
+      }
+      if (okAt[k] != 0) {
+        okInWindow++;
+        record(ackMicros, okAt[k] - sent);
+      }
+    }
     finished.tryComplete(new Result(window, total, issued, sentInWindow, okInWindow, ok, errors,
         failures, maxLagNanos, lastMeasuredSendNanos, peakInFlight, connectionsOpened.get(),
-        ackMicros.copy(), connectionWaitMicros.copy()));
+        ackMicros, connectionWaitMicros));
   }
 }

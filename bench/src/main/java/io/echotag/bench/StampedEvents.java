@@ -49,6 +49,9 @@ final class StampedEvents {
     return new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_1_1)
         .setKeepAlive(true)
+        // Never closed for idleness (0): the open loop's start opens more connections than its
+        // steady rate uses, and the pool closed the idle ones a minute later, in the measured window.
+        .setKeepAliveTimeout(0)
         .setPipelining(false)
         .setTcpNoDelay(true)
         .setConnectTimeout((int) CONNECT_TIMEOUT_MS);

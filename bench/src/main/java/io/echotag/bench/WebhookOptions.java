@@ -60,6 +60,9 @@ record WebhookOptions(
       "--batch-connections", "--drain-timeout", "--throughput-timeout", "--visitors",
       "--event-loops", "--flush-probe");
 
+  /** The latency phase keeps its sends' times per event (see {@link OpenLoopSender}). */
+  static final long MAX_LATENCY_EVENTS = 4_000_000;
+
   static WebhookOptions parse(String[] args) {
     Map<String, String> flags = toMap(args);
     String url = required(flags, "--url");
@@ -77,7 +80,7 @@ record WebhookOptions(
     }
     String host = Loopback.require(uri.getHost());
     int port = uri.getPort() == -1 ? 80 : uri.getPort();
-    return new WebhookOptions("http://" + uri.getRawAuthority(), host, port,
+    WebhookOptions options = new WebhookOptions("http://" + uri.getRawAuthority(), host, port,
         required(flags, "--key"),
         intFlag(flags, "--rate", 1_000, 1, 20_000),
         intFlag(flags, "--duration", 20, 1, 600),
@@ -92,6 +95,11 @@ record WebhookOptions(
         intFlag(flags, "--visitors", 10_000, 1, 100_000_000),
         intFlag(flags, "--event-loops", 2, 1, 16),
         directory(flags, "--flush-probe"));
+    if (options.latencyEvents() > MAX_LATENCY_EVENTS) {
+      throw new IllegalArgumentException("--rate x (--warmup + --duration) is " + options.latencyEvents()
+          + " events; the latency phase keeps ~30 bytes per event and takes at most " + MAX_LATENCY_EVENTS);
+    }
+    return options;
   }
 
   /** Events the latency phase sends in all, warm-up included. */

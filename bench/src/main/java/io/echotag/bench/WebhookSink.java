@@ -7,11 +7,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -22,8 +24,11 @@ import org.HdrHistogram.Histogram;
  * <p>Deliveries are at least once: the first request with a given {@code webhook-id} counts,
  * later ones only as duplicates. Each delivery is put in a phase by the send time it carries:
  * inside the latency phase's measured window, after the throughput phase began, or neither
- * (warm-up). State is shared with the main thread, so every access holds the lock; at a few
- * thousand requests a second it is never contended in a way that matters.
+ * (warm-up). A receipt only appends its send and receive times; phases are sorted out when the
+ * main thread asks, so the request path is the same code before, in and after the window (see
+ * {@link OpenLoopSender} for what a branch there cost). State is shared with the main thread, so
+ * every access holds the lock; at a few thousand requests a second it is never contended in a
+ * way that matters.
  */
 final class WebhookSink extends VerticleBase {
 
@@ -35,9 +40,10 @@ final class WebhookSink extends VerticleBase {
   private static final int SAMPLE_CHARS = 300;
 
   private final Set<String> webhookIds = new HashSet<>();
-  private final Phase outside = new Phase();
-  private final Phase latency = new Phase();
-  private final Phase throughput = new Phase();
+  /** First receipts with a send time: send and receive times, in arrival order. */
+  private long[] sentAt = new long[1 << 16];
+  private long[] receivedAt = new long[1 << 16];
+  private int receipts;
   private Window latencyWindow;
   private boolean throughputStarted;
   private long throughputFrom;
@@ -71,16 +77,6 @@ final class WebhookSink extends VerticleBase {
         slowBySlot.merge((sentNanos - slotsFrom) / SLOT_NANOS, 1, Integer::sum);
       }
     }
-
-    Phase copy() {
-      Phase copy = new Phase();
-      copy.latencyMicros.add(latencyMicros);
-      copy.slowBySlot.putAll(slowBySlot);
-      copy.slotsFrom = slotsFrom;
-      copy.received = received;
-      copy.lastReceivedNanos = lastReceivedNanos;
-      return copy;
-    }
   }
 
   /** Counters over every request the sink saw. */
@@ -111,7 +107,6 @@ final class WebhookSink extends VerticleBase {
   /** Deliveries of events sent inside this window count for the latency phase. */
   synchronized void latencyWindow(Window window) {
     latencyWindow = window;
-    latency.slotsFrom = window.measureFrom();
   }
 
   /** Deliveries of events sent at or after {@code nanos} count for the throughput phase. */
@@ -121,29 +116,52 @@ final class WebhookSink extends VerticleBase {
   }
 
   synchronized Phase latency() {
-    return latency.copy();
+    return phase(p -> p == PhaseOf.LATENCY);
   }
 
   synchronized Phase throughput() {
-    return throughput.copy();
+    return phase(p -> p == PhaseOf.THROUGHPUT);
   }
 
   synchronized long latencyReceived() {
-    return latency.received;
+    return count(p -> p == PhaseOf.LATENCY);
   }
 
   /** Deliveries of every event the latency phase sent, warm-up included. */
   synchronized long latencyPhaseReceived() {
-    return latency.received + outside.received;
+    return count(p -> p != PhaseOf.THROUGHPUT);
   }
 
   synchronized long throughputReceived() {
-    return throughput.received;
+    return count(p -> p == PhaseOf.THROUGHPUT);
   }
 
   synchronized Totals totals() {
     return new Totals(requests, webhookIds.size(), duplicates, withoutId, unparsable, otherPaths,
-        outside.received);
+        count(p -> p == PhaseOf.OUTSIDE));
+  }
+
+  private enum PhaseOf { OUTSIDE, LATENCY, THROUGHPUT }
+
+  private Phase phase(Predicate<PhaseOf> wanted) {
+    Phase phase = new Phase();
+    phase.slotsFrom = latencyWindow == null ? 0 : latencyWindow.measureFrom();
+    for (int i = 0; i < receipts; i++) {
+      if (wanted.test(phaseOf(sentAt[i]))) {
+        phase.record(sentAt[i], receivedAt[i]);
+      }
+    }
+    return phase;
+  }
+
+  private long count(Predicate<PhaseOf> wanted) {
+    long count = 0;
+    for (int i = 0; i < receipts; i++) {
+      if (wanted.test(phaseOf(sentAt[i]))) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private void handle(HttpServerRequest request) {
@@ -157,7 +175,7 @@ final class WebhookSink extends VerticleBase {
     });
   }
 
-  private void record(String path, String webhookId, Buffer body, long receivedNanos) {
+  private void record(String path, String webhookId, Buffer body, long received) {
     Long sent = sentNanos(body);
     synchronized (this) {
       requests++;
@@ -177,19 +195,25 @@ final class WebhookSink extends VerticleBase {
         }
         return;
       }
-      phaseOf(sent).record(sent, receivedNanos);
+      if (receipts == sentAt.length) {
+        sentAt = Arrays.copyOf(sentAt, receipts * 2);
+        receivedAt = Arrays.copyOf(receivedAt, receipts * 2);
+      }
+      sentAt[receipts] = sent;
+      receivedAt[receipts] = received;
+      receipts++;
     }
   }
 
-  private Phase phaseOf(long sentNanos) {
+  private PhaseOf phaseOf(long sent) {
     // Comparisons of nanoTime values go through a difference, as its Javadoc asks.
-    if (throughputStarted && sentNanos - throughputFrom >= 0) {
-      return throughput;
+    if (throughputStarted && sent - throughputFrom >= 0) {
+      return PhaseOf.THROUGHPUT;
     }
-    if (latencyWindow != null && latencyWindow.measures(sentNanos)) {
-      return latency;
+    if (latencyWindow != null && latencyWindow.measures(sent)) {
+      return PhaseOf.LATENCY;
     }
-    return outside;
+    return PhaseOf.OUTSIDE;
   }
 
   /** {@code data.data.bench_sent_ns} of a subscription payload, or null. */
