@@ -156,7 +156,7 @@ public final class Gateway {
    * except with the embedded database, which runs on the same cores: then half of them, rounded up.
    * At load PostgreSQL needs more CPU than the gateway, and every event crosses both: on 2 cores at
    * 1,000 events/s with a webhook, one loop instead of two cut the CPU of the gateway and of
-   * PostgreSQL by about a fifth each (README, Benchmarks).
+   * PostgreSQL by about a quarter each (README, Benchmarks).
    */
   static int eventLoops(int configured, int cores, boolean embeddedDatabase) {
     if (configured > 0) {
