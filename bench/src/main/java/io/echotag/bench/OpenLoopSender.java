@@ -64,12 +64,12 @@ final class OpenLoopSender extends VerticleBase {
   private long errors;
   private long failures;
 
-  /** What the phase sent and what the gateway answered. */
   /** The schedule's time line; set once the verticle has started. */
   Window window() {
     return window;
   }
 
+  /** What the phase sent and what the gateway answered (the window's figures). */
   record Result(Window window, long scheduled, long issued, long sentInWindow, long okInWindow,
       long ok, long errors, long failures, long maxLagNanos, long lastMeasuredSendNanos,
       long peakInFlight, long connectionsOpened, Histogram ackMicros,
